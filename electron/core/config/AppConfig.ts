@@ -1,0 +1,83 @@
+/** The validated, resolved config the core runs on (paths absolute, env references expanded). */
+export interface AppConfig {
+  /** Absolute path of the config file, or undefined for the built-in demo. */
+  configPath?: string;
+  server: ServerConfig;
+  apis: ApiConfig[];
+  signIn?: SignInConfig;
+}
+
+export interface ServerConfig {
+  /** Always bound to 127.0.0.1; 0 picks a free port. */
+  port: number;
+}
+
+export type MutationMode = 'none' | 'explicit' | 'all';
+
+export type SchemaSource = { file: string } | { introspect: true };
+
+/** A folder or file of `.graphql` operations, or an Apollo persisted-query manifest. */
+export type OperationSource = { path: string } | { manifest: string };
+
+export interface IntrospectionToolsConfig {
+  introspect: boolean;
+  search: boolean;
+  validate: boolean;
+  execute: boolean;
+}
+
+/** JSON Schema fragment used for a custom scalar's arguments. */
+export type JsonSchema = Record<string, unknown>;
+
+export type TokenStrategy = 'exchange' | 'resource' | 'passthrough' | 'none';
+
+export interface ApiTokenConfig {
+  strategy: TokenStrategy;
+  /** The API's resource URI (RFC 8707) / audience (RFC 8693). Required unless strategy is `none`. */
+  audience?: string;
+  scopes?: string[];
+}
+
+export interface ApiConfig {
+  /** Matches [a-z][a-z0-9_-]*. */
+  name: string;
+  toolPrefix: string;
+  endpoint: string;
+  schema: SchemaSource;
+  operations: OperationSource[];
+  mutations: MutationMode;
+  introspection: IntrospectionToolsConfig;
+  /** Static headers, env references already expanded. */
+  headers: Record<string, string>;
+  customScalars: Record<string, JsonSchema>;
+  timeoutMs: number;
+  token: ApiTokenConfig;
+}
+
+export interface SignInConfig {
+  issuer: string;
+  clientId: string;
+  scopes: string[];
+  /** RFC 8707 resource for the app's own token (the subject of exchanges). */
+  resource?: string;
+  /** Allows an `http:` issuer on 127.0.0.1 only (demo and tests). */
+  allowInsecureLoopback: boolean;
+}
+
+/** A problem found while loading config, schema or operations: reported, never thrown past the loader. */
+export interface Problem {
+  severity: 'error' | 'warning';
+  message: string;
+  file?: string;
+  line?: number;
+  /** Dotted key path in the config file, e.g. `apis[0].endpoint`. */
+  key?: string;
+  api?: string;
+}
+
+/** `file:line: message` — the one way problems are printed. */
+export function formatProblem(problem: Problem): string {
+  const where = problem.file ? `${problem.file}${problem.line ? `:${problem.line}` : ''}` : problem.api ? `api ${problem.api}` : '';
+  const key = problem.key ? ` (${problem.key})` : '';
+  return `${problem.severity}: ${where ? `${where}: ` : ''}${problem.message}${key}`;
+}
