@@ -19,6 +19,7 @@ export const errorMessages = {
   AUTH_REFRESH_FAILED: 'Refreshing the sign-in failed',
   AUTH_EXCHANGE_FAILED: 'Token exchange for the API failed',
   AUTH_ISSUER_INVALID: 'The identity provider is not acceptable',
+  AUTH_IDP_UNREACHABLE: 'The identity provider could not be reached',
   AUTH_URL_REFUSED: 'Refused to open that URL',
   AUDIENCE_MISMATCH: "The token's audience does not name this API",
   SECRETS_UNAVAILABLE: 'Keychain unavailable',
