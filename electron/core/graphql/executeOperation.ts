@@ -1,0 +1,152 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ApiAuthorizer } from '../auth/ApiAuthorizer.ts';
+import type { ApiConfig } from '../config/AppConfig.ts';
+import { AppError, errorMessages } from '../errors.ts';
+import type { Logger } from '../log/Logger.ts';
+import { buildGraphqlRequest } from './buildGraphqlRequest.ts';
+import { errorResult, toToolResult } from './toToolResult.ts';
+
+/** The parts of an `OperationTool` needed to run it. */
+export interface OperationToRun {
+  api: string;
+  document: string;
+  operationName: string;
+}
+
+/** IO and limits for one API, passed in so tests can use a real loopback server. */
+export interface ExecuteOperationDeps {
+  api: ApiConfig;
+  fetch: typeof fetch;
+  authorizer: ApiAuthorizer;
+  /** Responses larger than this are cut off and refused; default 2 MiB. */
+  maxResponseBytes?: number;
+  logger?: Logger;
+}
+
+/** Default cap on an upstream response body before it reaches the model. */
+export const defaultMaxResponseBytes = 2 * 1024 * 1024;
+
+type Sent = { status: number; body: string; wwwAuthenticate: string | null } | { failure: CallToolResult };
+
+/**
+ * Runs one GraphQL operation against its API with a token minted for that API: build → send → interpret.
+ * Never throws for expected failures: refusals, HTTP errors, timeouts, oversize bodies and unreachable APIs are
+ * `isError` results. After a 401 it asks the authorizer for a fresh token once and retries once.
+ *
+ * @see https://modelcontextprotocol.io/specification/2025-06-18/basic/authorization#access-token-privilege-restriction
+ * @see https://datatracker.ietf.org/doc/html/rfc6750#section-3
+ */
+export async function executeOperation(
+  tool: OperationToRun,
+  args: Record<string, unknown>,
+  deps: ExecuteOperationDeps,
+  signal?: AbortSignal,
+): Promise<CallToolResult> {
+  const started = performance.now();
+  let token = await tokenOrRefusal(deps, false);
+  if (typeof token === 'object') return token.failure;
+  let sent = await send(tool, args, deps, token, signal);
+  if ('status' in sent && sent.status === 401 && token !== undefined) {
+    token = await tokenOrRefusal(deps, true);
+    if (typeof token === 'object') return token.failure;
+    sent = await send(tool, args, deps, token, signal);
+  }
+  deps.logger?.debug('graphql call', {
+    api: deps.api.name,
+    operation: tool.operationName,
+    status: 'status' in sent ? sent.status : 'failed',
+    ms: Math.round(performance.now() - started),
+  });
+  return 'failure' in sent ? sent.failure : interpret(sent, deps.api);
+}
+
+function interpret(sent: { status: number; body: string; wwwAuthenticate: string | null }, api: ApiConfig): CallToolResult {
+  if (sent.status === 401) return signInRequired(api, sent.wwwAuthenticate);
+  if (sent.status >= 300 && sent.status < 400) {
+    return errorResult(`The GraphQL API ${api.name} answered HTTP ${sent.status} (a redirect); redirects are not followed.`);
+  }
+  return toToolResult(sent.status, sent.body);
+}
+
+async function tokenOrRefusal(deps: ExecuteOperationDeps, forceRefresh: boolean): Promise<string | undefined | { failure: CallToolResult }> {
+  try {
+    return await deps.authorizer.tokenFor(deps.api, forceRefresh ? { forceRefresh } : undefined);
+  } catch (error) {
+    // The AppError message is written to be shown; anything else may carry details we do not vouch for.
+    const message = AppError.is(error) ? error.message : errorMessages.AUTH_EXCHANGE_FAILED;
+    return { failure: errorResult(`${message} (API ${deps.api.name}).`) };
+  }
+}
+
+function signInRequired(api: ApiConfig, wwwAuthenticate: string | null): CallToolResult {
+  // Only the RFC 6750 error code (a token-free word) is repeated, never the header as a whole.
+  const code = /\berror="?([\w.-]{1,64})"?/i.exec(wwwAuthenticate ?? '')?.[1];
+  const detail = code ? ` (${code})` : '';
+  return errorResult(`${errorMessages.AUTH_SIGN_IN_REQUIRED}: the GraphQL API ${api.name} rejected the token with HTTP 401${detail}. Sign in again in GraphQL MCP Desktop.`);
+}
+
+async function send(tool: OperationToRun, args: Record<string, unknown>, deps: ExecuteOperationDeps, token: string | undefined, signal?: AbortSignal): Promise<Sent> {
+  const { api } = deps;
+  const request = buildGraphqlRequest({ endpoint: api.endpoint, headers: api.headers, document: tool.document, operationName: tool.operationName, variables: args, token });
+  const timeout = AbortSignal.timeout(api.timeoutMs);
+  const aborter = new AbortController();
+  const signals = signal ? [timeout, signal, aborter.signal] : [timeout, aborter.signal];
+  try {
+    const response = await deps.fetch(request.url, { ...request.init, redirect: 'manual', signal: AbortSignal.any(signals) });
+    const body = await readCapped(response, deps.maxResponseBytes ?? defaultMaxResponseBytes, aborter);
+    if (body === undefined) return { failure: tooLarge(api, deps.maxResponseBytes ?? defaultMaxResponseBytes) };
+    return { status: response.status, body, wwwAuthenticate: response.headers.get('www-authenticate') };
+  } catch (error) {
+    // Our own abort means the size cap was hit while the stream was being torn down.
+    if (aborter.signal.aborted) return { failure: tooLarge(api, deps.maxResponseBytes ?? defaultMaxResponseBytes) };
+    return { failure: sendFailure(error, api, timeout, signal) };
+  }
+}
+
+/** Reads the body as text, or returns undefined (and aborts the download) once it passes `maxBytes`. */
+async function readCapped(response: Response, maxBytes: number, aborter: AbortController): Promise<string | undefined> {
+  if (Number(response.headers.get('content-length')) > maxBytes) {
+    aborter.abort();
+    return undefined;
+  }
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for await (const chunk of response.body) {
+    received += chunk.byteLength;
+    if (received > maxBytes) {
+      aborter.abort();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function tooLarge(api: ApiConfig, maxBytes: number): CallToolResult {
+  return errorResult(`The GraphQL API ${api.name} answered with more than ${maxBytes} bytes; the response was cut off and not used.`);
+}
+
+function sendFailure(error: unknown, api: ApiConfig, timeout: AbortSignal, signal?: AbortSignal): CallToolResult {
+  if (timeout.aborted) return errorResult(`The GraphQL API ${api.name} did not answer in time: timed out after ${api.timeoutMs} ms.`);
+  if (signal?.aborted) return errorResult(`The call to the GraphQL API ${api.name} was cancelled.`);
+  const code = networkErrorCode(error);
+  const origin = originOf(api.endpoint);
+  if (code === 'ECONNREFUSED') return errorResult(`The GraphQL API ${api.name} could not be reached at ${origin}: connection refused.`);
+  return errorResult(`The GraphQL API ${api.name} could not be reached at ${origin}${code ? ` (${code})` : ''}.`);
+}
+
+// fetch reports network failures as TypeError('fetch failed') with the system error code on `cause`.
+function networkErrorCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown; errors?: { code?: unknown }[] } } | undefined)?.cause;
+  const code = cause?.code ?? cause?.errors?.[0]?.code;
+  return typeof code === 'string' && /^[A-Z_]{2,40}$/.test(code) ? code : undefined;
+}
+
+function originOf(endpoint: string): string {
+  try {
+    return new URL(endpoint).origin;
+  } catch {
+    return 'its endpoint';
+  }
+}
