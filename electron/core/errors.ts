@@ -23,6 +23,8 @@ export const errorMessages = {
   AUTH_URL_REFUSED: 'Refused to open that URL',
   AUDIENCE_MISMATCH: "The token's audience does not name this API",
   SECRETS_UNAVAILABLE: 'Keychain unavailable',
+  UI_REQUEST_REFUSED: 'The app refused a request from the window',
+  UI_REQUEST_FAILED: 'The window could not reach the app',
 } as const;
 
 export type ErrorCode = keyof typeof errorMessages;
