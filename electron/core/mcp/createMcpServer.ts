@@ -1,0 +1,48 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ToolCatalog } from '../ToolCatalog.ts';
+import { errorMessages } from '../errors.ts';
+import { errorResult } from '../graphql/toToolResult.ts';
+import type { Logger } from '../log/Logger.ts';
+
+export interface CreateMcpServerOptions {
+  /** The app version reported in `serverInfo`. */
+  version: string;
+  logger?: Logger;
+}
+
+/** Name reported in `serverInfo` during initialize. */
+export const mcpServerName = 'graphql-mcp-desktop';
+
+const instructions =
+  'Each tool runs one fixed GraphQL operation against a configured API; arguments are passed only as GraphQL ' +
+  'variables. Results carry the GraphQL response ({data, errors}); errors are reported with isError.';
+
+/**
+ * Creates the low-level MCP `Server` for one session: `tools/list` and `tools/call` answered from the catalog,
+ * with `listChanged` so hot reloads reach clients. Incoming HTTP headers (`extra.requestInfo`) are never passed on:
+ * upstream credentials come only from the API's own authorizer.
+ *
+ * @see https://modelcontextprotocol.io/specification/2025-06-18/server/tools
+ * @see https://modelcontextprotocol.io/specification/2025-06-18/basic/security_best_practices#token-passthrough
+ */
+export function createMcpServer(catalog: ToolCatalog, options: CreateMcpServerOptions): Server {
+  const server = new Server({ name: mcpServerName, version: options.version }, { capabilities: { tools: { listChanged: true } }, instructions });
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: catalog.listTools() }));
+  server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
+    callTool(catalog, request.params.name, request.params.arguments ?? {}, extra.signal, options.logger),
+  );
+  return server;
+}
+
+async function callTool(catalog: ToolCatalog, name: string, args: Record<string, unknown>, signal: AbortSignal, logger?: Logger): Promise<CallToolResult> {
+  // Unknown tools are a tool error, not a protocol error, so the model can see and correct the name.
+  if (!catalog.listTools().some((tool) => tool.name === name)) return errorResult(`${errorMessages.TOOL_NOT_FOUND}: ${name.slice(0, 128)}`);
+  try {
+    return await catalog.callTool(name, args, signal);
+  } catch (error) {
+    // The catalog promises not to throw; if it does, that is our bug: report it without its details.
+    logger?.error('tool call failed unexpectedly', { tool: name, error });
+    return errorResult(`The tool ${name} failed unexpectedly.`);
+  }
+}

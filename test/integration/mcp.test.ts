@@ -1,0 +1,163 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { serveMcp, type McpHttpServer, type ServeMcpOptions } from '../../electron/core/mcp/serveMcp.ts';
+import { mcpServerName } from '../../electron/core/mcp/createMcpServer.ts';
+import { startGraphqlServer, type TestGraphqlServer } from '../helpers/graphqlServer.ts';
+import { createTestCatalog, helloTool, type TestCatalog } from '../helpers/testCatalog.ts';
+
+let upstream: TestGraphqlServer;
+const opened: { close(): Promise<void> }[] = [];
+
+beforeAll(async () => {
+  upstream = await startGraphqlServer();
+});
+afterAll(() => upstream.close());
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((item) => item.close()));
+  upstream.reset();
+});
+
+async function serve(overrides: Partial<ServeMcpOptions> = {}): Promise<{ mcp: McpHttpServer; catalog: TestCatalog }> {
+  const catalog = createTestCatalog(upstream.url);
+  const mcp = await serveMcp({ catalog, version: '9.9.9', port: 0, ...overrides });
+  opened.push(mcp);
+  return { mcp, catalog };
+}
+
+async function connect(url: string, headers: Record<string, string> = {}): Promise<Client> {
+  const client = new Client({ name: 'test-client', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
+  opened.unshift(client);
+  return client;
+}
+
+const waitFor = async (check: () => boolean, ms = 3000) => {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
+describe('serveMcp', () => {
+  it('initializes with the server name, version, tools capability and instructions when a client connects', async () => {
+    const { mcp } = await serve();
+    expect(mcp.url).toBe(`http://127.0.0.1:${mcp.port}/mcp`);
+    expect(mcp.port).toBeGreaterThan(0);
+    const client = await connect(mcp.url);
+    expect(client.getServerVersion()).toEqual({ name: mcpServerName, version: '9.9.9' });
+    expect(client.getServerCapabilities()?.tools).toEqual({ listChanged: true });
+    expect(client.getInstructions()).toMatch(/GraphQL/);
+    expect(mcp.sessionCount()).toBe(1);
+  });
+
+  it('lists the catalog tools with title and annotations when asked for tools/list', async () => {
+    const { mcp } = await serve();
+    const client = await connect(mcp.url);
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name)).toEqual(['test_hello', 'test_echo', 'test_user']);
+    expect(tools[0]).toMatchObject({ title: 'Hello', annotations: { readOnlyHint: true }, inputSchema: { type: 'object' } });
+  });
+
+  it('runs the operation upstream and returns structuredContent when a tool is called', async () => {
+    const { mcp } = await serve();
+    const client = await connect(mcp.url);
+    const result = await client.callTool({ name: 'test_user', arguments: { id: '2' } });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual({ data: { user: { id: '2', name: 'Grace' } } });
+    expect(result.content).toEqual([{ type: 'text', text: '{"data":{"user":{"id":"2","name":"Grace"}}}' }]);
+  });
+
+  it('passes no incoming header upstream when the client sends Authorization and cookies', async () => {
+    const { mcp, catalog } = await serve();
+    const client = await connect(mcp.url, { authorization: 'Bearer client-token', cookie: 'sid=1', 'x-forwarded-for': '1.2.3.4' });
+    await client.callTool({ name: 'test_hello', arguments: { name: 'Ada' } });
+    const sent = upstream.requests[0]!;
+    expect(sent.headers.authorization).toBeUndefined();
+    expect(sent.headers.cookie).toBeUndefined();
+    expect(sent.headers['x-forwarded-for']).toBeUndefined();
+    expect(JSON.stringify(catalog.calls)).not.toContain('client-token');
+  });
+
+  it('returns an isError result when the tool is unknown', async () => {
+    const { mcp } = await serve();
+    const client = await connect(mcp.url);
+    const result = await client.callTool({ name: 'nope', arguments: {} });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toContain('No tool has that name');
+  });
+
+  it('sends notifications/tools/list_changed over the GET stream when the catalog changes', async () => {
+    const { mcp, catalog } = await serve();
+    const client = await connect(mcp.url);
+    const second = await connect(mcp.url);
+    const received: string[] = [];
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => void received.push('first'));
+    second.setNotificationHandler(ToolListChangedNotificationSchema, () => void received.push('second'));
+    // The SDK client opens its GET stream after `initialized`; give it a moment to be attached.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    catalog.setTools([helloTool]);
+    await waitFor(() => received.length === 2);
+    expect(received.sort()).toEqual(['first', 'second']);
+    expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(['test_hello']);
+  });
+
+  it('closes a session and answers 404 for it when it stays idle past sessionIdleMs', async () => {
+    const { mcp } = await serve({ sessionIdleMs: 150 });
+    const client = await connect(mcp.url);
+    expect(mcp.sessionCount()).toBe(1);
+    await waitFor(() => mcp.sessionCount() === 0, 2000);
+    await expect(client.listTools()).rejects.toThrow(/404|Session not found/);
+  });
+
+  it('keeps a session that is in use when sessionIdleMs passes between calls', async () => {
+    const { mcp } = await serve({ sessionIdleMs: 400 });
+    const client = await connect(mcp.url);
+    for (let i = 0; i < 6; i++) {
+      await client.listTools();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(mcp.sessionCount()).toBe(1);
+  });
+
+  it('closes the session when the client sends DELETE', async () => {
+    const { mcp } = await serve();
+    const client = await connect(mcp.url);
+    const transport = client.transport as StreamableHTTPClientTransport;
+    await transport.terminateSession();
+    await waitFor(() => mcp.sessionCount() === 0);
+  });
+
+  it('closes promptly with open SSE streams when close() is called', async () => {
+    const { mcp } = await serve();
+    await connect(mcp.url);
+    await connect(mcp.url);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = performance.now();
+    await mcp.close();
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(mcp.sessionCount()).toBe(0);
+    await expect(fetch(mcp.url, { method: 'POST' })).rejects.toThrow();
+  });
+
+  it('works with SSE responses when enableJsonResponse is false', async () => {
+    const { mcp } = await serve({ enableJsonResponse: false });
+    const client = await connect(mcp.url);
+    const result = await client.callTool({ name: 'test_hello', arguments: { name: 'SSE' } });
+    expect(result.structuredContent).toEqual({ data: { hello: 'Hello, SSE!' } });
+  });
+
+  it('refuses to listen on anything but 127.0.0.1', async () => {
+    const catalog = createTestCatalog(upstream.url);
+    for (const host of ['0.0.0.0', '::', 'localhost', '192.168.1.2']) {
+      await expect(serveMcp({ catalog, version: '1', port: 0, host })).rejects.toMatchObject({ code: 'SERVER_LISTEN_FAILED' });
+    }
+  });
+
+  it('rejects with SERVER_LISTEN_FAILED when the port is taken', async () => {
+    const { mcp } = await serve();
+    await expect(serveMcp({ catalog: createTestCatalog(upstream.url), version: '1', port: mcp.port })).rejects.toMatchObject({ code: 'SERVER_LISTEN_FAILED' });
+  });
+});
