@@ -1,0 +1,130 @@
+import * as client from 'openid-client';
+import type { SignInConfig } from '../config/AppConfig.ts';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../log/Logger.ts';
+import type { SecretStore } from '../secrets/SecretStore.ts';
+import { saveGrant, type StoredGrant } from './grantStore.ts';
+import { audiencesOf, decodeJwtClaims } from './jwtClaims.ts';
+import { refreshTokens, type AccessToken, type RefreshedTokens } from './refreshTokens.ts';
+import { createSingleFlight, isUsable } from './singleFlight.ts';
+
+export interface GrantSessionOptions {
+  configuration: client.Configuration;
+  signIn: SignInConfig;
+  grant: StoredGrant;
+  secrets: SecretStore;
+  now(): number;
+  logger: Logger;
+  /** The app token from the sign-in itself, so the first call needs no refresh. */
+  appToken?: AccessToken;
+  /** Called when the IdP says the grant is gone (`invalid_grant`): the caller signs out. */
+  onGrantLost(error: AppError): void;
+}
+
+/** One signed-in grant: the refresh token (rotated on every use) and the app's own access token, in memory. */
+export interface GrantSession {
+  readonly configuration: client.Configuration;
+  readonly grant: StoredGrant;
+  /** The app's own access token (resource = signIn.resource), refreshed when it is about to expire. */
+  appToken(options?: { forceRefresh?: boolean }): Promise<AccessToken>;
+  /** The app token held in memory right now, without any request. */
+  cachedAppToken(): string | undefined;
+  /** A refresh-token grant for one resource; all refreshes of the grant run one at a time (rotation). */
+  refresh(resource?: string): Promise<RefreshedTokens>;
+  /** RFC 7662 introspection of an opaque token; undefined when the IdP offers none or does not say. */
+  introspectAudience(token: string): Promise<string[] | undefined>;
+  /** RFC 7009 revocation of the refresh token, when the IdP has a revocation endpoint; never throws. */
+  revoke(): Promise<void>;
+}
+
+/**
+ * Holds a grant. Refreshes are serialized across resources and shared per resource: with rotation, two refreshes
+ * with the same refresh token make oidc-provider revoke the whole grant (security case C8).
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-6, https://www.rfc-editor.org/rfc/rfc9700#section-4.14
+ */
+export function createGrantSession(options: GrantSessionOptions): GrantSession {
+  const { configuration, logger } = options;
+  let grant = options.grant;
+  let appToken = options.appToken;
+  let queue: Promise<unknown> = Promise.resolve();
+  const refreshFlights = createSingleFlight<RefreshedTokens>();
+  const appFlight = createSingleFlight<AccessToken>();
+
+  const refreshSerially = (resource: string | undefined): Promise<RefreshedTokens> => {
+    const run = queue.then(() => refreshOnce(resource));
+    queue = run.catch(() => {});
+    return run;
+  };
+  const refreshOnce = async (resource: string | undefined): Promise<RefreshedTokens> => {
+    logger.debug('refreshing tokens', { resource: resource ?? '(default)' });
+    let tokens: RefreshedTokens;
+    try {
+      tokens = await refreshTokens(configuration, grant.refreshToken, { resource, now: options.now() });
+    } catch (error) {
+      if (AppError.is(error, 'AUTH_SIGN_IN_REQUIRED')) options.onGrantLost(error);
+      throw error;
+    }
+    if (tokens.refreshToken && tokens.refreshToken !== grant.refreshToken) await rotate(tokens.refreshToken);
+    return tokens;
+  };
+  const rotate = async (refreshToken: string): Promise<void> => {
+    grant = { ...grant, refreshToken, savedAt: options.now() };
+    try {
+      await saveGrant(options.secrets, grant);
+    } catch (error) {
+      // The rotated token stays usable in memory for this run; the keychain copy is now spent.
+      logger.warn('could not store the rotated refresh token; sign-in will be needed after restart', {
+        code: AppError.is(error) ? error.code : 'SECRETS_UNAVAILABLE',
+      });
+    }
+  };
+
+  return {
+    configuration,
+    get grant() {
+      return grant;
+    },
+    refresh: (resource) => refreshFlights.run(resource ?? '', () => refreshSerially(resource)),
+    appToken: async (callOptions = {}) => {
+      if (appToken && !callOptions.forceRefresh && isUsable(appToken, options.now())) return appToken;
+      return appFlight.run('app', async () => {
+        appToken = await refreshSerially(options.signIn.resource);
+        return appToken;
+      });
+    },
+    cachedAppToken: () => appToken?.token,
+    introspectAudience: (token) => introspectAudience(configuration, token),
+    revoke: () => revokeRefreshToken(configuration, grant.refreshToken, logger),
+  };
+}
+
+async function introspectAudience(configuration: client.Configuration, token: string): Promise<string[] | undefined> {
+  if (!configuration.serverMetadata().introspection_endpoint) return undefined;
+  try {
+    const result = await client.tokenIntrospection(configuration, token);
+    return result.active ? audiencesOf({ aud: result.aud }) : [];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Revokes the refresh token (and with it the grant) at the IdP. Failures are logged by code only: sign-out goes on.
+ * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.1
+ */
+export async function revokeRefreshToken(configuration: client.Configuration, refreshToken: string, logger: Logger): Promise<void> {
+  if (!configuration.serverMetadata().revocation_endpoint) {
+    logger.info('the identity provider has no revocation endpoint; the refresh token is only deleted locally');
+    return;
+  }
+  try {
+    await client.tokenRevocation(configuration, refreshToken, { token_type_hint: 'refresh_token' });
+  } catch (error) {
+    logger.warn('revoking the refresh token failed', { code: (error as { code?: unknown }).code ?? 'unknown' });
+  }
+}
+
+/** The subject a JWT access token names, for "signed in as". */
+export function subjectOf(token: string): string | undefined {
+  return decodeJwtClaims(token)?.sub;
+}

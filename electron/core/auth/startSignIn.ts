@@ -1,0 +1,152 @@
+import * as client from 'openid-client';
+import type { SignInConfig } from '../config/AppConfig.ts';
+import { AppError } from '../errors.ts';
+import { checkExternalUrl } from './checkExternalUrl.ts';
+import { listenForCallback } from './listenForCallback.ts';
+import type { SignInRequest } from './signInScope.ts';
+
+/** The tokens a finished sign-in yields; held in memory only (the refresh token goes to the keychain). */
+export interface SignInResult {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn?: number;
+  scope: string;
+  sub: string;
+}
+
+export interface StartSignInOptions {
+  openExternal(url: string): Promise<void>;
+  timeoutMs?: number;
+}
+
+export interface StartedSignIn {
+  authorizationUrl: string;
+  /** Resolves with the tokens, or rejects with AUTH_SIGN_IN_CANCELLED / AUTH_SIGN_IN_FAILED. */
+  result: Promise<SignInResult>;
+  cancel(): void;
+}
+
+/** The authorization request parameters: code flow, PKCE S256, state, nonce, consent (for a refresh token). Pure. */
+export function buildAuthorizationParameters(
+  request: SignInRequest,
+  checks: { redirectUri: string; codeChallenge: string; state: string; nonce: string },
+): URLSearchParams {
+  const params = new URLSearchParams({
+    redirect_uri: checks.redirectUri,
+    response_type: 'code',
+    scope: request.scope,
+    code_challenge: checks.codeChallenge,
+    code_challenge_method: 'S256',
+    state: checks.state,
+    nonce: checks.nonce,
+    prompt: 'consent',
+  });
+  for (const resource of request.resources) params.append('resource', resource);
+  return params;
+}
+
+/**
+ * Starts an authorization code + PKCE sign-in in the system browser with a loopback redirect; the code is redeemed
+ * (with `resource` = the app's own resource) once the browser comes back.
+ * @see https://www.rfc-editor.org/rfc/rfc8252, https://www.rfc-editor.org/rfc/rfc7636, https://www.rfc-editor.org/rfc/rfc9207
+ */
+export async function startSignIn(
+  configuration: client.Configuration,
+  signIn: SignInConfig,
+  request: SignInRequest,
+  options: StartSignInOptions,
+): Promise<StartedSignIn> {
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  let resolveResult!: (result: SignInResult) => void;
+  let rejectResult!: (error: unknown) => void;
+  const result = new Promise<SignInResult>((resolve, reject) => ((resolveResult = resolve), (rejectResult = reject)));
+  result.catch(() => {});
+  const listener = await listenForCallback({
+    expectedState: state,
+    timeoutMs: options.timeoutMs,
+    onCallback: async (callbackUrl) => {
+      try {
+        resolveResult(await redeemCode(configuration, signIn, callbackUrl, { verifier, state, nonce }));
+        return 'signed-in';
+      } catch (error) {
+        rejectResult(error);
+        return 'failed';
+      }
+    },
+  });
+  listener.done.catch(rejectResult);
+  const codeChallenge = await client.calculatePKCECodeChallenge(verifier);
+  const params = buildAuthorizationParameters(request, { redirectUri: listener.redirectUri, codeChallenge, state, nonce });
+  const authorizationUrl = client.buildAuthorizationUrl(configuration, params).href;
+  try {
+    checkExternalUrl(authorizationUrl, {
+      allowInsecureLoopback: signIn.allowInsecureLoopback,
+      authorizationEndpoint: configuration.serverMetadata().authorization_endpoint,
+    });
+    await options.openExternal(authorizationUrl);
+  } catch (error) {
+    listener.close();
+    throw AppError.is(error) ? error : new AppError('AUTH_SIGN_IN_FAILED', 'The browser could not be opened', { cause: error });
+  }
+  return { authorizationUrl, result, cancel: listener.close };
+}
+
+async function redeemCode(
+  configuration: client.Configuration,
+  signIn: SignInConfig,
+  callbackUrl: URL,
+  checks: { verifier: string; state: string; nonce: string },
+): Promise<SignInResult> {
+  try {
+    const tokens = await client.authorizationCodeGrant(
+      configuration,
+      callbackUrl,
+      { pkceCodeVerifier: checks.verifier, expectedState: checks.state, expectedNonce: checks.nonce, idTokenExpected: true },
+      signIn.resource ? { resource: signIn.resource } : undefined,
+    );
+    return interpretSignInTokens(tokens);
+  } catch (error) {
+    throw toSignInError(error);
+  }
+}
+
+/** Checks the token response has what a session needs. Pure. */
+export function interpretSignInTokens(tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers): SignInResult {
+  const sub = tokens.claims()?.sub;
+  if (!tokens.refresh_token) {
+    throw new AppError('AUTH_SIGN_IN_FAILED', 'The identity provider issued no refresh token (offline_access not granted)');
+  }
+  if (!sub) throw new AppError('AUTH_SIGN_IN_FAILED', 'The identity provider issued no ID token');
+  return {
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token,
+    expiresIn: tokens.expires_in,
+    scope: tokens.scope ?? '',
+    sub,
+  };
+}
+
+/** Maps openid-client failures to safe errors: an `error=` callback's own text is never shown (D4, D6). */
+export function toSignInError(error: unknown): AppError {
+  if (AppError.is(error)) return error;
+  if (error instanceof client.AuthorizationResponseError) {
+    const cancelled = error.error === 'access_denied';
+    return new AppError(cancelled ? 'AUTH_SIGN_IN_CANCELLED' : 'AUTH_SIGN_IN_FAILED', undefined, {
+      cause: error,
+      details: { error: safeErrorCode(error.error) },
+    });
+  }
+  const code = (error as { code?: unknown }).code;
+  const oauthError = error instanceof client.ResponseBodyError ? safeErrorCode(error.error) : undefined;
+  return new AppError('AUTH_SIGN_IN_FAILED', undefined, {
+    cause: error,
+    details: { ...(typeof code === 'string' ? { code } : {}), ...(oauthError ? { error: oauthError } : {}) },
+  });
+}
+
+/** OAuth error codes are a fixed ASCII vocabulary; anything else is dropped rather than shown. */
+export function safeErrorCode(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[a-z_]{1,64}$/.test(value) ? value : undefined;
+}
