@@ -1,0 +1,163 @@
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  Source,
+  validate,
+  visit,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import type { ApiConfig, Problem } from '../config/AppConfig.ts';
+import type { OperationTool } from './OperationTool.ts';
+import { isValidToolName, operationToTool } from './operationToTool.ts';
+
+/** One operations document: a `.graphql` file, or one operation body of a persisted-query manifest. */
+export interface OperationDocument {
+  file: string;
+  text: string;
+  /** Where in `file` the text sits when it is not the whole file, e.g. `operations[3]` of a manifest. */
+  key?: string;
+}
+
+export interface BuiltTools {
+  tools: OperationTool[];
+  problems: Problem[];
+}
+
+interface ParsedDocument {
+  document: OperationDocument;
+  /** This document's own fragments: they win over same-named ones elsewhere (manifest bodies each carry theirs). */
+  fragments: Map<string, FragmentDefinitionNode>;
+  operations: OperationDefinitionNode[];
+}
+
+// Texts (operation + fragments) already found valid against a schema: hot reload re-runs buildTools on every edit.
+const validTexts = new WeakMap<GraphQLSchema, Set<string>>();
+
+/**
+ * The pure part of loading operations: parses, validates against the schema and converts every named operation
+ * into a tool. Bad operations are reported (file, line, reason) and skipped; the rest are served. Fragments from any
+ * document may be used; each tool gets exactly the fragments its operation uses, transitively.
+ */
+export function buildTools(documents: readonly OperationDocument[], schema: GraphQLSchema, api: ApiConfig): BuiltTools {
+  const problems: Problem[] = [];
+  const report = (problem: Omit<Problem, 'api'>) => problems.push({ ...problem, api: api.name });
+  const parsed = documents.flatMap((document) => parseDocument(document, report));
+  const shared = collectFragments(parsed, report);
+  const tools: OperationTool[] = [];
+  for (const { document, fragments, operations } of parsed) {
+    for (const operation of operations) {
+      const lookup = (name: string) => fragments.get(name) ?? shared.get(name);
+      const tool = buildTool(operation, document, lookup, schema, api, report);
+      if (tool) tools.push(tool);
+    }
+  }
+  return { tools, problems };
+}
+
+function parseDocument(document: OperationDocument, report: (problem: Problem) => void): ParsedDocument[] {
+  let parsed: DocumentNode;
+  try {
+    parsed = parse(new Source(document.text, document.file));
+  } catch (error) {
+    const line = error instanceof GraphQLError ? error.locations?.[0]?.line : undefined;
+    const reason = error instanceof GraphQLError ? error.message : String(error);
+    report({ severity: 'error', file: document.file, line, key: document.key, message: `${reason}; the operations in this file were skipped` });
+    return [];
+  }
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  const operations: OperationDefinitionNode[] = [];
+  for (const definition of parsed.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION && !fragments.has(definition.name.value)) fragments.set(definition.name.value, definition);
+    else if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
+    else if (definition.kind !== Kind.FRAGMENT_DEFINITION) {
+      report({ severity: 'warning', file: document.file, line: definition.loc?.startToken.line, key: document.key, message: `Ignored a ${definition.kind}: operation files hold operations and fragments` });
+    }
+  }
+  return [{ document, fragments, operations }];
+}
+
+function collectFragments(parsed: readonly ParsedDocument[], report: (problem: Problem) => void): Map<string, FragmentDefinitionNode> {
+  const shared = new Map<string, FragmentDefinitionNode>();
+  for (const { document, fragments } of parsed) {
+    for (const [name, fragment] of fragments) {
+      const first = shared.get(name);
+      if (!first) shared.set(name, fragment);
+      else if (textOf(first) !== textOf(fragment)) {
+        const where = `${first.loc?.source.name}${first.loc ? `:${first.loc.startToken.line}` : ''}`;
+        report({ severity: 'warning', file: document.file, line: fragment.loc?.startToken.line, key: document.key, message: `Fragment ${name} is also defined differently in ${where}; operations in other files use that one` });
+      }
+    }
+  }
+  return shared;
+}
+
+function buildTool(
+  operation: OperationDefinitionNode,
+  document: OperationDocument,
+  lookup: (name: string) => FragmentDefinitionNode | undefined,
+  schema: GraphQLSchema,
+  api: ApiConfig,
+  report: (problem: Problem) => void,
+): OperationTool | undefined {
+  const where = { file: document.file, line: operation.loc?.startToken.line, key: document.key };
+  const name = operation.name?.value;
+  if (!name) return void report({ severity: 'error', ...where, message: 'Anonymous operation skipped: give it a name, which becomes the tool name' });
+  if (operation.operation === 'subscription') return void report({ severity: 'warning', ...where, message: `Subscription ${name} skipped: subscriptions cannot be served as tools` });
+  if (operation.operation === 'mutation' && api.mutations === 'none') {
+    return void report({ severity: 'warning', ...where, message: `Mutation ${name} skipped: mutations are disabled for this API (mutations: none)` });
+  }
+  const fragments = fragmentsUsedBy(operation, lookup);
+  if (!validateOperation(operation, fragments, schema, document, report)) return undefined;
+  const toolName = `${api.toolPrefix}${name}`;
+  if (!isValidToolName(toolName)) {
+    return void report({ severity: 'error', ...where, message: `Tool name ${toolName} is not valid for MCP (letters, digits, _ and -, at most 128); operation skipped` });
+  }
+  return operationToTool(operation, { api, schema, file: document.file, fragments });
+}
+
+/** The fragments an operation spreads, transitively, in first-use order; unknown names are left to validation. */
+export function fragmentsUsedBy(operation: OperationDefinitionNode, lookup: (name: string) => FragmentDefinitionNode | undefined): FragmentDefinitionNode[] {
+  const used = new Map<string, FragmentDefinitionNode>();
+  const pending: (OperationDefinitionNode | FragmentDefinitionNode)[] = [operation];
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    visit(node, {
+      FragmentSpread(spread) {
+        const fragment = lookup(spread.name.value);
+        if (fragment && !used.has(spread.name.value)) {
+          used.set(spread.name.value, fragment);
+          pending.push(fragment);
+        }
+      },
+    });
+  }
+  return [...used.values()];
+}
+
+function validateOperation(
+  operation: OperationDefinitionNode,
+  fragments: readonly FragmentDefinitionNode[],
+  schema: GraphQLSchema,
+  document: OperationDocument,
+  report: (problem: Problem) => void,
+): boolean {
+  const text = [operation, ...fragments].map(textOf).join('\n');
+  const valid = validTexts.get(schema) ?? new Set<string>();
+  validTexts.set(schema, valid);
+  if (valid.has(text)) return true;
+  const errors = validate(schema, { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] });
+  for (const error of errors) {
+    const file = error.source?.name ?? document.file;
+    const message = `${operation.name?.value}: ${error.message} The operation was skipped.`;
+    report({ severity: 'error', file, line: error.locations?.[0]?.line, key: file === document.file ? document.key : undefined, message });
+  }
+  if (errors.length === 0) valid.add(text);
+  return errors.length === 0;
+}
+
+function textOf(node: OperationDefinitionNode | FragmentDefinitionNode): string {
+  return node.loc ? node.loc.source.body.slice(node.loc.start, node.loc.end) : '';
+}

@@ -1,0 +1,117 @@
+import {
+  Kind,
+  print,
+  TypeInfo,
+  typeFromAST,
+  valueFromASTUntyped,
+  visit,
+  visitWithTypeInfo,
+  type FragmentDefinitionNode,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type VariableDefinitionNode,
+} from 'graphql';
+import type { ApiConfig, JsonSchema } from '../config/AppConfig.ts';
+import { invariant } from '../errors.ts';
+import { describeOperation, humanizeName, variableComment } from './describeOperation.ts';
+import type { OperationTool, ToolAnnotations } from './OperationTool.ts';
+import { describe, typeToJsonSchema, type JsonSchemaContext } from './typeToJsonSchema.ts';
+
+export interface OperationToToolContext {
+  api: ApiConfig;
+  schema: GraphQLSchema;
+  /** The file the operation came from, kept as the tool's `source`. */
+  file: string;
+  /** Exactly the fragments this operation uses (transitively), in the order they are appended to the document. */
+  fragments: readonly FragmentDefinitionNode[];
+}
+
+/** MCP tool names: what clients accept. @see https://modelcontextprotocol.io/specification/2025-06-18/server/tools */
+const toolNamePattern = /^[a-zA-Z0-9_-]{1,128}$/;
+
+export function isValidToolName(name: string): boolean {
+  return toolNamePattern.test(name);
+}
+
+/**
+ * Turns one named, schema-valid operation into an MCP tool: name, title, description, a JSON Schema 2020-12 input
+ * schema for its variables, annotations, and the document to send (operation plus the fragments it uses).
+ * Pure; the caller validates the operation against the schema and checks the name with isValidToolName.
+ * @see https://spec.graphql.org/October2021/#sec-Language.Variables
+ */
+export function operationToTool(operation: OperationDefinitionNode, context: OperationToToolContext): OperationTool {
+  invariant(operation.name, 'operationToTool needs a named operation');
+  const operationName = operation.name.value;
+  const fragmentsByName = new Map(context.fragments.map((fragment) => [fragment.name.value, fragment]));
+  const title = humanizeName(operationName);
+  return {
+    kind: 'operation',
+    name: `${context.api.toolPrefix}${operationName}`,
+    title,
+    description: describeOperation(operation, context.schema, fragmentsByName),
+    inputSchema: variablesToInputSchema(operation, context),
+    annotations: annotationsFor(operation.operation, title),
+    api: context.api.name,
+    operationName,
+    operationType: operation.operation,
+    document: [operation, ...context.fragments].map(sourceText).join('\n\n'),
+    source: { file: context.file, line: operation.loc?.startToken.line },
+  };
+}
+
+function annotationsFor(type: OperationDefinitionNode['operation'], title: string): ToolAnnotations {
+  return type === 'query' ? { title, readOnlyHint: true } : { title, readOnlyHint: false, destructiveHint: true };
+}
+
+/** The definition exactly as written (the author's formatting and comments), or printed when there is no source. */
+function sourceText(node: OperationDefinitionNode | FragmentDefinitionNode): string {
+  return node.loc ? node.loc.source.body.slice(node.loc.start, node.loc.end) : print(node);
+}
+
+function variablesToInputSchema(operation: OperationDefinitionNode, context: OperationToToolContext): JsonSchema & { type: 'object' } {
+  const jsonContext: JsonSchemaContext = { customScalars: context.api.customScalars, defs: {} };
+  const argumentDescriptions = describeVariablesFromArguments(operation, context);
+  const properties: Record<string, JsonSchema> = {};
+  const required: string[] = [];
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    const type = typeFromAST(context.schema, definition.type) as GraphQLInputType | undefined;
+    invariant(type, `variable $${name} has a type the schema knows (operations are validated first)`);
+    const notes = [variableComment(definition.loc) || argumentDescriptions.get(name)];
+    properties[name] = describe(typeToJsonSchema(type, jsonContext), notes, defaultOf(definition));
+    if (definition.type.kind === Kind.NON_NULL_TYPE && !definition.defaultValue) required.push(name);
+  }
+  const schema: JsonSchema & { type: 'object' } = { type: 'object', properties };
+  if (required.length > 0) schema.required = required;
+  schema.additionalProperties = false;
+  if (Object.keys(jsonContext.defs).length > 0) schema.$defs = sortKeys(jsonContext.defs);
+  return schema;
+}
+
+function defaultOf(definition: VariableDefinitionNode): unknown {
+  return definition.defaultValue ? valueFromASTUntyped(definition.defaultValue) : undefined;
+}
+
+/**
+ * For variables passed straight to a field argument (`user(login: $login)`), that argument's schema description,
+ * so uncommented variables still tell the model what they mean.
+ */
+function describeVariablesFromArguments(operation: OperationDefinitionNode, context: OperationToToolContext): Map<string, string> {
+  const descriptions = new Map<string, string>();
+  const typeInfo = new TypeInfo(context.schema);
+  const visitor = visitWithTypeInfo(typeInfo, {
+    Argument(node) {
+      const description = typeInfo.getArgument()?.description;
+      if (node.value.kind === Kind.VARIABLE && description && !descriptions.has(node.value.name.value)) {
+        descriptions.set(node.value.name.value, description);
+      }
+    },
+  });
+  for (const node of [operation, ...context.fragments]) visit(node, visitor);
+  return descriptions;
+}
+
+function sortKeys(record: Record<string, JsonSchema>): Record<string, JsonSchema> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
