@@ -1,0 +1,308 @@
+import type * as client from 'openid-client';
+import type { AppConfig, SignInConfig } from '../config/AppConfig.ts';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../log/Logger.ts';
+import type { SecretStore } from '../secrets/SecretStore.ts';
+import { analyzeAudience, type AudienceWarning } from './analyzeAudience.ts';
+import type { ApiAuthorizer } from './ApiAuthorizer.ts';
+import { describeAuthState, type AuthState } from './AuthState.ts';
+import { createGrantSession, revokeRefreshToken, type GrantSession } from './createGrantSession.ts';
+import { createTokenBroker } from './createTokenBroker.ts';
+import { discoverIssuer } from './discoverIssuer.ts';
+import { deleteGrant, loadGrant, saveGrant, type GrantKey, type StoredGrant } from './grantStore.ts';
+import { toAccessToken } from './refreshTokens.ts';
+import { buildSignInRequest } from './signInScope.ts';
+import { startSignIn, type SignInResult, type StartedSignIn } from './startSignIn.ts';
+
+export interface CreateAuthOptions {
+  config: AppConfig;
+  secrets: SecretStore;
+  fetch?: typeof fetch;
+  now?(): number;
+  /** Opens the system browser; the Electron shell passes shell.openExternal, headless mode the platform opener. */
+  openExternal(url: string): Promise<void>;
+  logger: Logger;
+  /** How long the loopback listener waits for the browser; default 5 minutes. */
+  callbackTimeoutMs?: number;
+}
+
+/** The sign-in facade the app wires into headless mode and the UI. Nothing it returns carries a token. */
+export interface Auth {
+  state(): AuthState;
+  onChange(listener: (state: AuthState) => void): () => void;
+  /** Loads the grant from the keychain; a usable one makes the state signed-in. Never rejects. */
+  restore(): Promise<void>;
+  /** Starts the listener and opens the browser; resolves once the URL is known. Completion shows in state(). */
+  signIn(): Promise<{ authorizationUrl: string }>;
+  /** Revokes the refresh token at the IdP (when it can) and deletes it from the keychain. Never rejects. */
+  signOut(): Promise<void>;
+  authorizer: ApiAuthorizer;
+  warnings(): AudienceWarning[];
+  onWarningsChanged(listener: (warnings: AudienceWarning[]) => void): () => void;
+}
+
+/**
+ * Creates the app's sign-in: OIDC login in the system browser, the grant in the keychain, and the per-API broker.
+ * Without `signIn` in the config every API that needs a token is refused with a message saying so.
+ * @see https://www.rfc-editor.org/rfc/rfc8252, https://www.rfc-editor.org/rfc/rfc8693, https://www.rfc-editor.org/rfc/rfc8707
+ */
+export function createAuth(options: CreateAuthOptions): Auth {
+  const signIn = options.config.signIn;
+  return signIn ? createConfiguredAuth(options, signIn) : createUnconfiguredAuth(options.config);
+}
+
+function createUnconfiguredAuth(config: AppConfig): Auth {
+  const warnings = config.apis.flatMap((api) => analyzeAudience({ api, now: Date.now() }));
+  return {
+    state: () => ({ status: 'not-configured' }),
+    onChange: () => () => {},
+    restore: async () => {},
+    signIn: async () => {
+      throw new AppError('AUTH_SIGN_IN_REQUIRED', 'Sign-in is not configured: add a signIn block to the config');
+    },
+    signOut: async () => {},
+    authorizer: {
+      tokenFor: async (api) => {
+        if (api.token.strategy === 'none') return undefined;
+        throw new AppError('AUTH_SIGN_IN_REQUIRED', `API ${api.name} needs a token (strategy ${api.token.strategy}) but the config has no signIn block`);
+      },
+    },
+    warnings: () => warnings,
+    onWarningsChanged: () => () => {},
+  };
+}
+
+function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig): Auth {
+  const now = options.now ?? Date.now;
+  const { logger, secrets } = options;
+  const key: GrantKey = { issuer: signIn.issuer, clientId: signIn.clientId };
+  let state: AuthState = { status: 'signed-out' };
+  let session: GrantSession | undefined;
+  let configuration: client.Configuration | undefined;
+  let pending: StartedSignIn | undefined;
+  let restoring: Promise<void> | undefined;
+  // A grant that could not be resumed because the IdP was unreachable: the next API call tries again (F3).
+  let unresumed: StoredGrant | undefined;
+  const stateListeners = new Set<(state: AuthState) => void>();
+  const warningListeners = new Set<(warnings: AudienceWarning[]) => void>();
+  const tokenWarnings = new Map<string, AudienceWarning[]>();
+  let lastWarnings = '';
+
+  const setState = (next: AuthState): void => {
+    state = next;
+    logger.info('sign-in state', { state: describeAuthState(next) });
+    for (const listener of stateListeners) listener(next);
+  };
+  const computeWarnings = (): AudienceWarning[] =>
+    options.config.apis.flatMap((api) => tokenWarnings.get(api.name) ?? analyzeAudience({ api, metadata: configuration?.serverMetadata(), now: now() }));
+  const publishWarnings = (): void => {
+    const warnings = computeWarnings();
+    const text = JSON.stringify(warnings);
+    if (text === lastWarnings) return;
+    lastWarnings = text;
+    for (const listener of warningListeners) listener(warnings);
+  };
+  const discover = async (): Promise<client.Configuration> => {
+    configuration ??= await discoverIssuer(signIn, { fetch: options.fetch });
+    publishWarnings();
+    return configuration;
+  };
+  const endSession = (): void => {
+    session = undefined;
+    broker.clear();
+    tokenWarnings.clear();
+    publishWarnings();
+  };
+  const startSession = (grant: StoredGrant, appToken?: SignInResult): GrantSession => {
+    const next = createGrantSession({
+      configuration: configuration!,
+      signIn,
+      grant,
+      secrets,
+      now,
+      logger,
+      appToken: appToken ? toAccessToken({ access_token: appToken.accessToken, expires_in: appToken.expiresIn }, now()) : undefined,
+      onGrantLost: () => {
+        if (session !== next) return;
+        endSession();
+        void deleteGrant(secrets, key).catch(() => {});
+        setState({ status: 'signed-out', reason: 'the sign-in expired or was revoked; sign in again' });
+      },
+    });
+    session = next;
+    return next;
+  };
+  const previewPassthrough = async (current: GrantSession): Promise<void> => {
+    for (const api of options.config.apis.filter((candidate) => candidate.token.strategy === 'passthrough')) {
+      const token = current.cachedAppToken();
+      if (token) tokenWarnings.set(api.name, analyzeAudience({ api, metadata: current.configuration.serverMetadata(), token, now: now() }));
+    }
+    publishWarnings();
+  };
+
+  const restore = async (): Promise<void> => {
+    let lookup;
+    try {
+      lookup = await loadGrant(secrets, key);
+    } catch (error) {
+      return setState({ status: 'keychain-unavailable', reason: reasonOf(error) });
+    }
+    if (lookup.status === 'none') return setState({ status: 'signed-out' });
+    if (lookup.status === 'discarded') {
+      logger.warn('discarded the stored sign-in', { reason: lookup.reason });
+      return setState({ status: 'signed-out', reason: `stored sign-in discarded: ${lookup.reason}` });
+    }
+    await resume(lookup.grant);
+  };
+  const resume = async (grant: StoredGrant): Promise<void> => {
+    try {
+      await discover();
+      const current = startSession(grant);
+      await current.appToken();
+      if (session !== current) return;
+      setState({ status: 'signed-in', sub: grant.sub, issuer: signIn.issuer });
+      await previewPassthrough(current);
+    } catch (error) {
+      if (AppError.is(error, 'AUTH_SIGN_IN_REQUIRED')) return; // onGrantLost already signed out
+      const appError = AppError.is(error) ? error : new AppError('AUTH_REFRESH_FAILED', undefined, { cause: error });
+      session = undefined;
+      unresumed = grant;
+      setState({ status: 'error', code: appError.code, message: appError.message });
+    }
+  };
+
+  const currentSession = async (): Promise<GrantSession> => {
+    if (session) return session;
+    if (unresumed && state.status === 'error') {
+      const grant = unresumed;
+      unresumed = undefined;
+      restoring ??= resume(grant).finally(() => (restoring = undefined));
+      await restoring;
+      if (session) return session;
+    }
+    throw signInRequired(state);
+  };
+  const broker = createTokenBroker({
+    session: currentSession,
+    now,
+    logger,
+    onAnalyzed: (api, warnings) => {
+      tokenWarnings.set(api, warnings);
+      publishWarnings();
+    },
+  });
+
+  const finishSignIn = async (started: StartedSignIn): Promise<void> => {
+    let result: SignInResult;
+    try {
+      result = await started.result;
+    } catch (error) {
+      if (pending !== started) return;
+      pending = undefined;
+      return setState(signInFailedState(error));
+    }
+    if (pending !== started) return;
+    pending = undefined;
+    const previous = session;
+    const request = buildSignInRequest(signIn, options.config.apis);
+    const grant: StoredGrant = { ...key, refreshToken: result.refreshToken, scope: result.scope, resources: request.resources, sub: result.sub, savedAt: now() };
+    try {
+      await saveGrant(secrets, grant);
+    } catch (error) {
+      // No fallback: without the keychain nothing is kept, and the fresh refresh token is revoked.
+      await revokeRefreshToken(configuration!, result.refreshToken, logger);
+      endSession();
+      return setState({ status: 'keychain-unavailable', reason: reasonOf(error) });
+    }
+    endSession();
+    const current = startSession(grant, result);
+    if (previous && previous.grant.refreshToken !== grant.refreshToken) await previous.revoke();
+    setState({ status: 'signed-in', sub: result.sub, issuer: signIn.issuer });
+    await previewPassthrough(current);
+  };
+
+  return {
+    state: () => state,
+    onChange: (listener) => subscribe(stateListeners, listener),
+    restore: async () => {
+      restoring ??= restore().finally(() => (restoring = undefined));
+      return restoring;
+    },
+    signIn: async () => {
+      pending?.cancel();
+      pending = undefined;
+      let started: StartedSignIn;
+      try {
+        const discovered = await discover();
+        setState({ status: 'signing-in' });
+        started = await startSignIn(discovered, signIn, buildSignInRequest(signIn, options.config.apis), {
+          openExternal: options.openExternal,
+          timeoutMs: options.callbackTimeoutMs,
+        });
+      } catch (error) {
+        setState(session ? { status: 'signed-in', sub: session.grant.sub, issuer: signIn.issuer } : signInFailedState(error));
+        throw error;
+      }
+      pending = started;
+      void finishSignIn(started);
+      return { authorizationUrl: started.authorizationUrl };
+    },
+    signOut: async () => {
+      pending?.cancel();
+      pending = undefined;
+      const current = session;
+      endSession();
+      unresumed = undefined;
+      try {
+        await revokeStored(current);
+        await deleteGrant(secrets, key);
+        setState({ status: 'signed-out' });
+      } catch (error) {
+        setState(AppError.is(error, 'SECRETS_UNAVAILABLE') ? { status: 'keychain-unavailable', reason: reasonOf(error) } : { status: 'signed-out' });
+      }
+    },
+    authorizer: broker,
+    warnings: computeWarnings,
+    onWarningsChanged: (listener) => subscribe(warningListeners, listener),
+  };
+
+  // Sign-out also works before restore (CLI `logout`): the stored grant is read, revoked, then deleted.
+  async function revokeStored(current: GrantSession | undefined): Promise<void> {
+    if (current) return current.revoke();
+    const lookup = await loadGrant(secrets, key);
+    if (lookup.status !== 'found') return;
+    try {
+      await revokeRefreshToken(await discover(), lookup.grant.refreshToken, logger);
+    } catch (error) {
+      logger.warn('could not reach the identity provider to revoke the refresh token', { code: AppError.is(error) ? error.code : 'unknown' });
+    }
+  }
+}
+
+function subscribe<T>(listeners: Set<T>, listener: T): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : 'unknown error';
+  return message.replace(/^Keychain unavailable:\s*/i, '');
+}
+
+function signInFailedState(error: unknown): AuthState {
+  if (AppError.is(error, 'AUTH_SIGN_IN_CANCELLED')) return { status: 'signed-out', reason: error.message };
+  const appError = AppError.is(error) ? error : new AppError('AUTH_SIGN_IN_FAILED', undefined, { cause: error });
+  return { status: 'error', code: appError.code, message: appError.message };
+}
+
+function signInRequired(state: AuthState): AppError {
+  const why: Record<AuthState['status'], string> = {
+    'not-configured': 'sign-in is not configured',
+    'signed-out': 'not signed in',
+    'signing-in': 'sign-in is not finished yet',
+    'signed-in': 'the sign-in is being restored',
+    'keychain-unavailable': 'the keychain is unavailable, so the sign-in cannot be kept',
+    error: state.status === 'error' ? state.message : '',
+  };
+  return new AppError('AUTH_SIGN_IN_REQUIRED', `Sign-in required: ${why[state.status]}`);
+}
