@@ -72,7 +72,6 @@ export async function startGraphqlServer(schema: GraphQLSchema = buildSchema(tes
   const server = createServer((req, res) => {
     void handle(req, res, schema, state).catch(() => res.destroy());
   });
-  server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   return state;
