@@ -1,0 +1,129 @@
+// Shared setup for the sign-in and token-broker integration tests: the demo IdP, recording upstreams that verify
+// JWTs like a real API, and a config that points at both.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ApiConfig, AppConfig, TokenStrategy } from '../../electron/core/config/AppConfig.ts';
+import type { Auth } from '../../electron/core/auth/createAuth.ts';
+import type { AuthState } from '../../electron/core/auth/AuthState.ts';
+import { startDemoIdp, type DemoIdp } from '../../electron/core/demo/demoIdp.ts';
+import { verifyBearer } from '../../electron/core/demo/verifyBearer.ts';
+import { executeOperation } from '../../electron/core/graphql/executeOperation.ts';
+import type { SecretStore } from '../../electron/core/secrets/SecretStore.ts';
+import { loginOverHttp } from './loginOverHttp.ts';
+
+export const appResource = 'urn:graphql-mcp-desktop:app';
+
+export interface RecordedRequest {
+  authorization: string | undefined;
+  headers: Record<string, string | string[] | undefined>;
+  verified: boolean;
+  aud?: unknown;
+  sub?: unknown;
+}
+
+export interface RecordingUpstream {
+  url: string;
+  audience: string;
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+/** A GraphQL-shaped API on 127.0.0.1 that records every Authorization header and verifies the JWT like a real API. */
+export async function startRecordingUpstream(idp: DemoIdp, audience: string): Promise<RecordingUpstream> {
+  const verify = verifyBearer({ issuer: idp.issuer, jwksUri: idp.jwksUri, audience });
+  const requests: RecordedRequest[] = [];
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', async () => {
+      const result = await verify(req.headers.authorization);
+      requests.push({
+        authorization: req.headers.authorization,
+        headers: { ...req.headers },
+        verified: result.ok,
+        ...(result.ok ? { aud: result.claims.aud, sub: result.claims.sub } : {}),
+      });
+      if (!result.ok) return void res.writeHead(401, { 'www-authenticate': result.wwwAuthenticate }).end();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { me: result.claims.sub } }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+    audience,
+    requests,
+    close: () => new Promise((resolve) => (server.close(() => resolve()), server.closeAllConnections())),
+  };
+}
+
+export function apiConfig(name: string, strategy: TokenStrategy, audience: string | undefined, endpoint: string, scopes: string[] = []): ApiConfig {
+  return {
+    name,
+    toolPrefix: name,
+    endpoint,
+    schema: { introspect: true },
+    operations: [],
+    mutations: 'none',
+    introspection: { introspect: false, search: false, validate: false, execute: false },
+    headers: {},
+    customScalars: {},
+    timeoutMs: 5_000,
+    token: { strategy, ...(audience ? { audience } : {}), scopes },
+  };
+}
+
+export function appConfig(idp: DemoIdp, apis: ApiConfig[], resource: string | undefined = appResource): AppConfig {
+  return {
+    server: { port: 0 },
+    apis,
+    signIn: { issuer: idp.issuer, clientId: idp.clientId, scopes: [], ...(resource ? { resource } : {}), allowInsecureLoopback: true },
+  };
+}
+
+/** Starts a demo IdP that knows the given API resources (each with scope `<name>:read`). */
+export function startIdp(resources: string[], accessTokenTtlSeconds?: number): Promise<DemoIdp> {
+  return startDemoIdp({
+    appResource,
+    apis: resources.map((resource) => ({ resource, scopes: [`${new URL(resource).host || resource}:read`] })),
+    accessTokenTtlSeconds,
+  });
+}
+
+/** The "system browser": signs in as `name` over HTTP and follows the redirect to the app's loopback listener. */
+export function browserSigningInAs(name: string, opened: string[] = []): (url: string) => Promise<void> {
+  return async (url) => {
+    opened.push(url);
+    void loginOverHttp(url, name, { follow: true }).catch(() => {});
+  };
+}
+
+/** Resolves once the auth state has the given status (or rejects after a few seconds with the last state). */
+export function waitForState(auth: Auth, status: AuthState['status'], timeoutMs = 10_000): Promise<AuthState> {
+  if (auth.state().status === status) return Promise.resolve(auth.state());
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => (unsubscribe(), reject(new Error(`state stayed ${JSON.stringify(auth.state())}`))), timeoutMs);
+    const unsubscribe = auth.onChange((state) => {
+      if (state.status !== status) return;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(state);
+    });
+  });
+}
+
+/** A tool call through the real engine (executeOperation: token, send, retry once on 401). */
+export function callApi(auth: Auth, api: ApiConfig) {
+  return executeOperation({ api: api.name, document: 'query Me { me }', operationName: 'Me' }, {}, { api, fetch, authorizer: auth.authorizer });
+}
+
+/** A SecretStore over a Map, for tests that need to corrupt or inspect entries; the keychain tests use keytar. */
+export function mapSecretStore(): SecretStore & { entries: Map<string, string>; fail?: Error } {
+  const entries = new Map<string, string>();
+  const store = {
+    entries,
+    fail: undefined as Error | undefined,
+    get: async (account: string) => (store.fail ? Promise.reject(store.fail) : (entries.get(account) ?? null)),
+    set: async (account: string, value: string) => (store.fail ? Promise.reject(store.fail) : void entries.set(account, value)),
+    delete: async (account: string) => (store.fail ? Promise.reject(store.fail) : entries.delete(account)),
+  };
+  return store;
+}
