@@ -5,7 +5,7 @@ export interface GraphqlRequestInput {
   headers: Record<string, string>;
   /** The operation text, sent as is: arguments only ever travel as `variables`. */
   document: string;
-  operationName: string;
+  operationName?: string;
   variables: Record<string, unknown>;
   /** Bearer token minted for this API's audience; no Authorization header when undefined. */
   token?: string;

@@ -10,7 +10,8 @@ import { errorResult, toToolResult } from './toToolResult.ts';
 export interface OperationToRun {
   api: string;
   document: string;
-  operationName: string;
+  /** Absent for an ad-hoc anonymous operation (the `execute` tool). */
+  operationName?: string;
 }
 
 /** IO and limits for one API, passed in so tests can use a real loopback server. */

@@ -1,0 +1,211 @@
+import { watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { GraphQLSchema } from 'graphql';
+import type { ApiAuthorizer } from './auth/ApiAuthorizer.ts';
+import type { ApiConfig, AppConfig, Problem } from './config/AppConfig.ts';
+import { toAppError } from './errors.ts';
+import { executeOperation } from './graphql/executeOperation.ts';
+import { introspectionToolDefinitions } from './graphql/introspectionTools.ts';
+import { loadOperations } from './graphql/loadOperations.ts';
+import { loadSchema } from './graphql/loadSchema.ts';
+import type { OperationTool, ToolDefinition } from './graphql/OperationTool.ts';
+import { errorResult } from './graphql/toToolResult.ts';
+import { validateArguments } from './graphql/validateArguments.ts';
+import { callIntrospectionTool } from './callIntrospectionTool.ts';
+import type { Logger } from './log/Logger.ts';
+import type { ToolCatalog } from './ToolCatalog.ts';
+
+export interface ToolRegistryOptions {
+  config: AppConfig;
+  authorizer: ApiAuthorizer;
+  logger: Logger;
+  fetch?: typeof fetch;
+  /** Watch operation folders and schema files and reload on change (off in most tests). */
+  watch?: boolean;
+  /** How long edits settle before a reload; editors write files in several steps. */
+  reloadDelayMs?: number;
+}
+
+/** One API's loaded state; `tools` keeps the last good version of each tool across broken edits. */
+interface ApiState {
+  api: ApiConfig;
+  schema?: GraphQLSchema;
+  tools: OperationTool[];
+  problems: Problem[];
+}
+
+type Entry = { api: ApiState; tool: OperationTool; definition: OperationTool } | { api: ApiState; tool?: undefined; definition: ToolDefinition };
+
+/**
+ * The live set of tools from every configured API: loads schemas and operations, refuses duplicate names (first
+ * API in the config wins, so adding an API never renames existing tools), validates arguments before any upstream
+ * call, and hot-reloads on file changes.
+ */
+export class ToolRegistry implements ToolCatalog {
+  readonly #options: ToolRegistryOptions;
+  readonly #states: ApiState[];
+  readonly #listeners = new Set<() => void>();
+  readonly #watchers: FSWatcher[] = [];
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  #entries = new Map<string, Entry>();
+  #list: ToolDefinition[] = [];
+  #duplicates: Problem[] = [];
+
+  private constructor(options: ToolRegistryOptions) {
+    this.#options = options;
+    this.#states = options.config.apis.map((api) => ({ api, tools: [], problems: [] }));
+  }
+
+  static async create(options: ToolRegistryOptions): Promise<ToolRegistry> {
+    const registry = new ToolRegistry(options);
+    await Promise.all(registry.#states.map((state) => registry.#load(state)));
+    registry.#index();
+    if (options.watch) registry.#watchAll();
+    return registry;
+  }
+
+  listTools(): ToolDefinition[] {
+    return this.#list;
+  }
+
+  /** Every problem found while loading, for the CLI and the UI: config, schema, operations, duplicates. */
+  problems(): Problem[] {
+    return [...this.#states.flatMap((state) => state.problems), ...this.#duplicates];
+  }
+
+  /** Which API each tool belongs to and whether it is an operation or an introspection tool. */
+  describeTools(): { name: string; api: string; kind: 'operation' | 'introspection'; definition: ToolDefinition }[] {
+    return [...this.#entries].map(([name, entry]) => ({ name, api: entry.api.api.name, kind: entry.tool ? 'operation' : 'introspection', definition: entry.definition }));
+  }
+
+  onToolsChanged(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async callTool(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<CallToolResult> {
+    const entry = this.#entries.get(name);
+    if (!entry) return errorResult(`Unknown tool "${name}". Call tools/list for the current tools.`);
+    const violations = validateArguments(entry.definition.inputSchema, args);
+    if (violations.length > 0) return errorResult(`Invalid arguments for ${name}:\n${violations.join('\n')}`);
+    const deps = { api: entry.api.api, fetch: this.#options.fetch ?? fetch, authorizer: this.#options.authorizer, logger: this.#options.logger };
+    if (entry.tool) return executeOperation(entry.tool, args, deps, signal);
+    if (!entry.api.schema) return errorResult(`The schema of API "${entry.api.api.name}" is not loaded; see the app's problems list.`);
+    return callIntrospectionTool(entry.definition.name.slice(entry.api.api.toolPrefix.length), args, { ...deps, schema: entry.api.schema }, signal);
+  }
+
+  /** Reloads one API now (hot reload calls this after edits settle). Keeps the last good tool for a broken file. */
+  async reload(apiName: string): Promise<void> {
+    const state = this.#states.find((candidate) => candidate.api.name === apiName);
+    if (!state) return;
+    const before = JSON.stringify(this.#list);
+    await this.#load(state);
+    this.#index();
+    if (JSON.stringify(this.#list) !== before) for (const listener of this.#listeners) listener();
+  }
+
+  close(): void {
+    for (const watcher of this.#watchers.splice(0)) watcher.close();
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
+  }
+
+  async #load(state: ApiState): Promise<void> {
+    const { api } = state;
+    const schema = await this.#loadSchema(state);
+    if (!schema) return;
+    const loaded = await loadOperations(api.operations, schema.schema, api);
+    const kept = keepLastGood(state.tools, loaded.tools, loaded.problems);
+    state.schema = schema.schema;
+    state.tools = [...loaded.tools, ...kept.tools];
+    state.problems = [...schema.problems, ...loaded.problems, ...kept.problems];
+  }
+
+  async #loadSchema(state: ApiState): Promise<{ schema: GraphQLSchema; problems: Problem[] } | undefined> {
+    const { api } = state;
+    try {
+      const token = 'introspect' in api.schema ? await this.#options.authorizer.tokenFor(api) : undefined;
+      const headers = { ...api.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) };
+      const loaded = await loadSchema(api.schema, { endpoint: api.endpoint, headers, fetch: this.#options.fetch, timeoutMs: api.timeoutMs });
+      return { schema: loaded.schema, problems: loaded.problems.map((problem) => ({ ...problem, api: api.name })) };
+    } catch (error) {
+      const appError = toAppError(error, 'SCHEMA_INVALID');
+      const kept = state.schema ? ' The last good schema and tools stay in use.' : ' This API serves no tools until it is fixed.';
+      state.problems = [{ severity: 'error', api: api.name, message: `${appError.message}.${kept}`, ...('file' in api.schema ? { file: api.schema.file } : {}) }];
+      return undefined;
+    }
+  }
+
+  #index(): void {
+    const entries = new Map<string, Entry>();
+    const duplicates: Problem[] = [];
+    const add = (name: string, entry: Entry, where: string) => {
+      const first = entries.get(name);
+      if (!first) return void entries.set(name, entry);
+      duplicates.push({
+        severity: 'error', api: entry.api.api.name, file: entry.tool?.source.file, line: entry.tool?.source.line,
+        message: `Tool name "${name}" from ${where} is already used by ${describeSource(first)}; refused. Set "toolPrefix" on API "${entry.api.api.name}" to tell them apart.`,
+      });
+    };
+    for (const state of this.#states) {
+      for (const tool of state.tools) add(tool.name, { api: state, tool, definition: tool }, `${tool.source.file}${tool.source.line ? `:${tool.source.line}` : ''}`);
+      if (!state.schema) continue;
+      for (const definition of introspectionToolDefinitions(state.api)) add(definition.name, { api: state, definition }, `the introspection tools of API "${state.api.name}"`);
+    }
+    this.#entries = entries;
+    this.#duplicates = duplicates;
+    this.#list = [...entries.values()].map(({ definition }) => toDefinition(definition));
+  }
+
+  #watchAll(): void {
+    for (const state of this.#states) {
+      const paths = [...state.api.operations.map((source) => ('path' in source ? source.path : source.manifest)), ...('file' in state.api.schema ? [state.api.schema.file] : [])];
+      for (const target of paths) this.#watch(target, state.api.name);
+    }
+  }
+
+  #watch(target: string, apiName: string): void {
+    // Watch the folder, not the file: editors save by writing a new file and renaming it over the old one.
+    const isGraphqlFolder = path.extname(target) === '';
+    const folder = isGraphqlFolder ? target : path.dirname(target);
+    try {
+      const watcher = watch(folder, { recursive: isGraphqlFolder }, (_event, file) => {
+        if (isGraphqlFolder || !file || path.basename(String(file)) === path.basename(target)) this.#scheduleReload(apiName);
+      });
+      watcher.on('error', () => watcher.close());
+      this.#watchers.push(watcher);
+    } catch (error) {
+      this.#options.logger.warn('cannot watch for changes', { api: apiName, path: target, reason: (error as Error).message });
+    }
+  }
+
+  #scheduleReload(apiName: string): void {
+    clearTimeout(this.#timers.get(apiName));
+    this.#timers.set(apiName, setTimeout(() => {
+      this.#timers.delete(apiName);
+      this.reload(apiName).catch((error: unknown) => this.#options.logger.error('reload failed', { api: apiName, error }));
+    }, this.#options.reloadDelayMs ?? 150));
+  }
+}
+
+/** Tools that vanished because their file now has an error are kept (last good version) and the problem says so. */
+function keepLastGood(previous: OperationTool[], current: OperationTool[], problems: Problem[]): { tools: OperationTool[]; problems: Problem[] } {
+  const names = new Set(current.map((tool) => tool.name));
+  const brokenFiles = new Set(problems.filter((problem) => problem.severity === 'error' && problem.file).map((problem) => problem.file));
+  const tools = previous.filter((tool) => !names.has(tool.name) && brokenFiles.has(tool.source.file));
+  return {
+    tools,
+    problems: tools.map((tool) => ({ severity: 'warning' as const, api: tool.api, file: tool.source.file, message: `Kept the last good version of tool "${tool.name}" until the errors in this file are fixed` })),
+  };
+}
+
+function describeSource(entry: Entry): string {
+  return entry.tool ? `${entry.tool.source.file}${entry.tool.source.line ? `:${entry.tool.source.line}` : ''}` : `the introspection tools of API "${entry.api.api.name}"`;
+}
+
+/** What tools/list shows: the MCP fields only, never the operation text or source paths. */
+function toDefinition(definition: ToolDefinition): ToolDefinition {
+  const { name, title, description, inputSchema, annotations } = definition;
+  return { name, ...(title ? { title } : {}), description, inputSchema, ...(annotations ? { annotations } : {}) };
+}

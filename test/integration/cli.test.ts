@@ -1,0 +1,71 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = path.join(import.meta.dirname, '../..');
+const home = mkdtempSync(path.join(os.tmpdir(), 'gmd-cli-'));
+const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') };
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+function start(args: string[]): { child: ChildProcessWithoutNullStreams; stdout: () => string; stderr: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ['scripts/start.ts', ...args], { cwd: root, env });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk) => { out += chunk; });
+  child.stderr.on('data', (chunk) => { err += chunk; });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exit };
+}
+
+async function waitFor(read: () => string, pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = read().match(pattern);
+    if (match) return match;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; got:\n${read()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('npm start (headless)', () => {
+  it('says it runs headless, serves the demo on first run, prints the endpoint, and stops cleanly on SIGTERM', async () => {
+    const app = start([]);
+    await waitFor(app.stdout, /headless mode/);
+    const [, url] = await waitFor(app.stdout, /MCP endpoint: (http:\/\/127\.0\.0\.1:\d+\/mcp)\n/);
+    expect(app.stdout()).toContain('built-in demo');
+    const res = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'cli-test', version: '1' } } }) });
+    expect(res.status).toBe(200);
+    app.child.kill('SIGTERM');
+    expect(await app.exit).toBe(0);
+  });
+
+  it('uses --config and prints the real port when the config says port 0', async () => {
+    const config = path.join(home, 'custom.yaml');
+    writeFileSync(config, `server: { port: 0 }\napis:\n  - name: local\n    endpoint: http://127.0.0.1:9/graphql\n    schema: { file: ${path.join(root, 'electron/core/demo/directory.graphql')} }\n    operations: [${path.join(root, 'operations/directory')}]\n`);
+    const app = start(['--config', config]);
+    const [, port] = await waitFor(app.stdout, /MCP endpoint: http:\/\/127\.0\.0\.1:(\d+)\/mcp/);
+    expect(Number(port)).toBeGreaterThan(0);
+    expect(app.stdout()).not.toContain('built-in demo');
+    app.child.kill('SIGINT');
+    expect(await app.exit).toBe(0);
+  });
+
+  it('refuses a bad config with every problem, file and line, and exits non-zero', async () => {
+    const config = path.join(home, 'bad.yaml');
+    writeFileSync(config, 'server:\n  host: 0.0.0.0\napis:\n  - name: Bad\n    endpoint: ftp://x\n');
+    const app = start(['--config', config]);
+    expect(await app.exit).toBe(1);
+    expect(app.stderr()).toContain(`${config}:2`);
+    expect(app.stderr()).toContain(`${config}:4`);
+    expect(app.stderr()).toContain(`${config}:5`);
+    expect(app.stderr()).toMatch(/missing key "schema"/);
+  });
+
+  it('names a missing --config file instead of falling back to the demo', async () => {
+    const app = start(['--config', path.join(home, 'nope.yaml')]);
+    expect(await app.exit).toBe(1);
+    expect(app.stderr()).toContain('nope.yaml');
+  });
+});

@@ -1,0 +1,134 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoSchemaFiles, startTasksApi } from '../../electron/core/demo/demoApis.ts';
+import type { GraphqlHttpServer } from '../../electron/core/demo/serveGraphql.ts';
+import { silentLogger } from '../../electron/core/log/Logger.ts';
+import { startCore, type CoreHandle } from '../../electron/core/startCore.ts';
+
+const repoOps = path.join(import.meta.dirname, '../../operations');
+const noopOpen = async () => {};
+
+async function connect(url: string): Promise<Client> {
+  const client = new Client({ name: 'engine-test', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  return client;
+}
+
+describe('engine: SDK client ↔ MCP server ↔ GraphQL API', () => {
+  let core: CoreHandle;
+  let client: Client;
+  const emptyHome = mkdtempSync(path.join(os.tmpdir(), 'gmd-home-'));
+
+  beforeAll(async () => {
+    // No config file at the default location: the built-in demo starts.
+    core = await startCore({ openExternal: noopOpen, logger: silentLogger, env: { XDG_CONFIG_HOME: emptyHome, HOME: emptyHome }, port: 0, watch: false });
+    client = await connect(core.endpoint);
+  });
+  afterAll(async () => { await client?.close(); await core?.close(); rmSync(emptyHome, { recursive: true, force: true }); });
+
+  it('runs the built-in demo on 127.0.0.1 when there is no config file', async () => {
+    expect(core.mode).toBe('demo');
+    expect(new URL(core.endpoint).hostname).toBe('127.0.0.1');
+    const { tools } = await client.listTools();
+    const names = tools.map((tool) => tool.name);
+    expect(names).toEqual(expect.arrayContaining(['ListProjects', 'SearchTasks', 'FindUser', 'CreateTask', 'UpdateTaskStatus', 'directory_ListPeople', 'introspect', 'directory_introspect']));
+    expect(names).not.toContain('execute');
+    expect(core.problems().filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
+  it('calls a query tool and returns structured data and text', async () => {
+    const result = await client.callTool({ name: 'SearchTasks', arguments: { where: { filter: { status: ['TODO'] } }, first: 2 } });
+    expect(result.isError).toBeFalsy();
+    const data = (result.structuredContent as { data: { tasks: { id: string }[] } }).data;
+    expect(data.tasks.map((task) => task.id)).toEqual(['t3', 't6']);
+    expect((result.content as { type: string; text: string }[])[0]?.text).toContain('t3');
+  });
+
+  it('runs a mutation tool in explicit mode and marks it destructive', async () => {
+    const { tools } = await client.listTools();
+    expect(tools.find((tool) => tool.name === 'CreateTask')?.annotations).toMatchObject({ destructiveHint: true, readOnlyHint: false });
+    const result = await client.callTool({ name: 'CreateTask', arguments: { input: { projectId: 'p2', title: 'Archive dashboards' } } });
+    expect((result.structuredContent as any).data.createTask).toMatchObject({ title: 'Archive dashboards', priority: 'MEDIUM' });
+  });
+
+  it('refuses bad arguments before any upstream call, naming the path and rule', async () => {
+    const result = await client.callTool({ name: 'SearchTasks', arguments: { first: 'ten', where: { filter: { priority: 'SOMEDAY' } } } });
+    expect(result.isError).toBe(true);
+    const text = (result.content as { text: string }[])[0]!.text;
+    expect(text).toMatch(/first/);
+    expect(text).toMatch(/priority/);
+  });
+
+  it('returns GraphQL errors as an isError result with partial data kept', async () => {
+    const result = await client.callTool({ name: 'CreateTask', arguments: { input: { projectId: 'nope', title: 'x' } } });
+    expect(result.isError).toBe(true);
+    expect((result.content as { text: string }[])[0]!.text).toContain('No project with id "nope"');
+  });
+
+  it('answers introspection tools from the schema', async () => {
+    const result = await client.callTool({ name: 'introspect', arguments: { type: 'Priority' } });
+    expect(result.isError).toBeFalsy();
+    expect((result.content as { text: string }[])[0]!.text).toContain('URGENT');
+  });
+});
+
+describe('engine: config file, duplicates and hot reload', () => {
+  let api: GraphqlHttpServer;
+  let dir: string;
+  let core: CoreHandle;
+  let client: Client;
+
+  beforeAll(async () => {
+    api = await startTasksApi();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'gmd-config-'));
+    cpSync(path.join(repoOps, 'tasks'), path.join(dir, 'ops'), { recursive: true });
+    cpSync(path.join(repoOps, 'tasks'), path.join(dir, 'ops2'), { recursive: true });
+    cpSync(demoSchemaFiles.tasks, path.join(dir, 'tasks.graphql'));
+    writeFileSync(path.join(dir, 'config.yaml'), `server: { port: 0 }
+apis:
+  - name: first
+    endpoint: ${api.url}
+    schema: { file: ./tasks.graphql }
+    operations: [./ops]
+    mutations: all
+    introspection: { execute: true }
+  - name: second
+    endpoint: ${api.url}
+    schema: { file: ./tasks.graphql }
+    operations: [./ops2]
+    introspection: { introspect: false, search: false, validate: false }
+`);
+    core = await startCore({ configPath: path.join(dir, 'config.yaml'), openExternal: noopOpen, logger: silentLogger, port: 0, watch: true });
+    client = await connect(core.endpoint);
+  });
+  afterAll(async () => { await client?.close(); await core?.close(); await api?.close(); rmSync(dir, { recursive: true, force: true }); });
+
+  it('refuses duplicate tool names across APIs, naming both sources and toolPrefix', () => {
+    const duplicate = core.problems().find((problem) => problem.message.includes('"ListProjects"'));
+    expect(duplicate?.message).toContain(path.join(dir, 'ops', 'ListProjects.graphql'));
+    expect(duplicate?.message).toContain('toolPrefix');
+    expect(duplicate?.api).toBe('second');
+  });
+
+  it('lets execute run mutations only in mode all', async () => {
+    const result = await client.callTool({ name: 'execute', arguments: { query: 'mutation { deleteTask(id: "t5") }' } });
+    expect((result.structuredContent as any).data.deleteTask).toBe(true);
+  });
+
+  it('reloads an edited operation, notifies clients, and keeps the last good tool on a broken edit', async () => {
+    const changed = new Promise<void>((resolve) => client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()));
+    writeFileSync(path.join(dir, 'ops', 'Extra.graphql'), 'query CountProjects { projects { id } }\n');
+    await changed;
+    expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('CountProjects');
+
+    writeFileSync(path.join(dir, 'ops', 'Extra.graphql'), 'query CountProjects { projects { id \n');
+    await expect.poll(() => core.problems().some((p) => p.file?.endsWith('Extra.graphql') && p.severity === 'error'), { timeout: 5000 }).toBe(true);
+    expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('CountProjects');
+    expect(core.problems().some((p) => p.message.includes('last good version of tool "CountProjects"'))).toBe(true);
+  });
+});
