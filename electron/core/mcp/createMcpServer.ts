@@ -1,5 +1,6 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ListToolsRequestSchema, type CallToolRequest, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import type { ToolCatalog } from '../ToolCatalog.ts';
 import { errorMessages } from '../errors.ts';
 import { errorResult } from '../graphql/toToolResult.ts';
@@ -13,6 +14,10 @@ export interface CreateMcpServerOptions {
 
 /** Name reported in `serverInfo` during initialize. */
 export const mcpServerName = 'graphql-mcp-desktop';
+
+// Parsed loosely at registration so the Server's own CallToolRequestSchema check runs and answers bad params with
+// -32602 Invalid params; the strict schema here would fail first and surface as -32603 Internal error.
+const looseCallToolRequestSchema = z.object({ method: z.literal('tools/call'), params: z.unknown() });
 
 const instructions =
   'Each tool runs one fixed GraphQL operation against a configured API; arguments are passed only as GraphQL ' +
@@ -29,9 +34,10 @@ const instructions =
 export function createMcpServer(catalog: ToolCatalog, options: CreateMcpServerOptions): Server {
   const server = new Server({ name: mcpServerName, version: options.version }, { capabilities: { tools: { listChanged: true } }, instructions });
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: catalog.listTools() }));
-  server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
-    callTool(catalog, request.params.name, request.params.arguments ?? {}, extra.signal, options.logger),
-  );
+  server.setRequestHandler(looseCallToolRequestSchema, (request, extra) => {
+    const { params } = request as CallToolRequest; // validated by the Server's tools/call wrapper
+    return callTool(catalog, params.name, params.arguments ?? {}, extra.signal, options.logger);
+  });
   return server;
 }
 

@@ -30,6 +30,10 @@ export interface ServeMcpOptions {
   maxBodyBytes?: number;
   /** Answer POSTs with plain JSON instead of an SSE stream (faster); the GET stream still carries notifications. Default true. */
   enableJsonResponse?: boolean;
+  /** Time allowed for a client to send all request headers (slowloris guard); default 10 s. */
+  headersTimeoutMs?: number;
+  /** Time allowed for a client to send a whole request; default 30 s. */
+  requestTimeoutMs?: number;
   logger?: Logger;
 }
 
@@ -37,6 +41,8 @@ export interface McpHttpServer {
   /** `http://127.0.0.1:<port>/mcp` */
   url: string;
   port: number;
+  /** The bound socket address (always 127.0.0.1). */
+  address(): AddressInfo;
   sessionCount(): number;
   /** Closes every session (and its SSE streams) and the listener. */
   close(): Promise<void>;
@@ -162,7 +168,12 @@ export async function serveMcp(options: ServeMcpOptions): Promise<McpHttpServer>
     }
   };
 
-  const httpServer = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 }, (req, res) => {
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  // The timeouts are enforced by a periodic sweep; keep it at least as fine as the shortest timeout.
+  const connectionsCheckingInterval = Math.max(50, Math.min(headersTimeout, requestTimeout) / 2);
+  const serverOptions = { headersTimeout, requestTimeout, connectionsCheckingInterval, keepAliveTimeout: 5_000 };
+  const httpServer = createServer(serverOptions, (req, res) => {
     route(req, res).catch((error: unknown) => {
       options.logger?.error('MCP request failed', { error });
       sendJsonRpcError(res, 500, refusedCode, 'Internal error');
@@ -186,6 +197,7 @@ export async function serveMcp(options: ServeMcpOptions): Promise<McpHttpServer>
   return {
     url: `http://${host}:${state.port}${mcpPath}`,
     port: state.port,
+    address: () => httpServer.address() as AddressInfo,
     sessionCount: () => sessions.size,
     close: async () => {
       clearInterval(sweeper);
