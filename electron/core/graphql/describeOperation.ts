@@ -27,7 +27,7 @@ export function describeOperation(
   const typeName = rootType?.name ?? operation.operation;
   const fields = rootType?.getFields() ?? {};
   const lines = rootFieldNames(operation.selectionSet, fragments, new Set()).map((name) => {
-    const description = fields[name]?.description?.trim();
+    const description = fields[name]?.description?.replace(/\s+/g, ' ').trim();
     return `${typeName}.${name}${description ? `: ${description}` : ''}`;
   });
   return truncate([...new Set(lines)].join('\n'), maxGeneratedDescriptionLength);
@@ -80,7 +80,7 @@ function commentText(token: Token): string {
   return String(token.value ?? '').trim();
 }
 
-/** "GetUser" → "Get user", "listOpenPRs" → "List open PRs", "search_repos" → "Search repos". */
+/** "GetUser" → "Get user", "listOpenPRs" → "List open PRs", "search_repos" → "Search repos", "WhoAmI" → "Who am I". */
 export function humanizeName(name: string): string {
   const words = name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
@@ -92,5 +92,5 @@ export function humanizeName(name: string): string {
 }
 
 function isAcronym(word: string): boolean {
-  return /^[A-Z0-9]{2,}s?$/.test(word);
+  return word === 'I' || /^[A-Z0-9]{2,}s?$/.test(word);
 }

@@ -83,8 +83,8 @@ function enumSchema(type: GraphQLEnumType): JsonSchema {
   const values = type.getValues();
   const documented = values.filter((value) => value.description || value.deprecationReason);
   const lines = documented.map((value) => {
-    const deprecated = value.deprecationReason ? ` (deprecated: ${value.deprecationReason})` : '';
-    return `${value.name}: ${value.description ?? ''}${deprecated}`.trim();
+    const deprecated = value.deprecationReason ? `(deprecated: ${value.deprecationReason})` : '';
+    return `${value.name}: ${[value.description, deprecated].filter(Boolean).join(' ')}`;
   });
   const description = [type.description, ...lines].filter(Boolean).join('\n');
   return { type: 'string', enum: values.map((value) => value.name), ...(description ? { description } : {}) };
