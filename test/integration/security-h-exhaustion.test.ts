@@ -1,0 +1,152 @@
+import { request } from 'node:http';
+import { connect as connectTcp } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { serveMcp, type McpHttpServer, type ServeMcpOptions } from '../../electron/core/mcp/serveMcp.ts';
+import { startGraphqlServer, type TestGraphqlServer } from '../helpers/graphqlServer.ts';
+import { initializeBody, mcpPostHeaders, openRawSession, rawRequest, rpc } from '../helpers/rawHttp.ts';
+import { createTestCatalog } from '../helpers/testCatalog.ts';
+
+let upstream: TestGraphqlServer;
+const servers: McpHttpServer[] = [];
+
+beforeAll(async () => {
+  upstream = await startGraphqlServer();
+});
+afterAll(() => upstream.close());
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+  upstream.reset();
+});
+
+async function serve(overrides: Partial<ServeMcpOptions> = {}): Promise<McpHttpServer> {
+  const server = await serveMcp({ catalog: createTestCatalog(upstream.url), version: '1', port: 0, ...overrides });
+  servers.push(server);
+  return server;
+}
+
+/** Sends the headers and only the first part of a body that claims to be `length` bytes; resolves on the response. */
+function partialBody(url: string, headers: Record<string, string>, length: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { ...headers, 'content-length': String(length) }, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.write('{"jsonrpc":"2.0",');
+  });
+}
+
+describe('security H: resource exhaustion', () => {
+  it('H1 answers a body over maxBodyBytes with 413 JSON when Content-Length announces it', async () => {
+    const mcp = await serve({ maxBodyBytes: 1024 });
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { pad: 'x'.repeat(5000) } });
+    const response = await rawRequest(mcp.url, { headers: mcpPostHeaders, body });
+    expect(response.status).toBe(413);
+    expect(response.headers['content-type']).toBe('application/json');
+    expect(response.json.error.message).toMatch(/1024 bytes/);
+  });
+
+  it('H1 answers a chunked body that grows past the limit with 413 JSON', async () => {
+    const mcp = await serve({ maxBodyBytes: 64 * 1024 });
+    const response = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(mcp.url, { method: 'POST', headers: { ...mcpPostHeaders, 'transfer-encoding': 'chunked' }, agent: false }, (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', reject);
+      for (let i = 0; i < 10; i++) req.write('x'.repeat(16 * 1024));
+      req.end();
+    });
+    expect(response.status).toBe(413);
+    expect(JSON.parse(response.body).error.code).toBe(-32000);
+  });
+
+  it('H1 refuses a foreign Host before reading the body', async () => {
+    const mcp = await serve();
+    // The body never arrives: a 403 can only come from a check that does not wait for it.
+    const response = await partialBody(mcp.url, { ...mcpPostHeaders, host: 'evil.example' }, 500_000);
+    expect(response.status).toBe(403);
+  });
+
+  it('H1 refuses a foreign Origin before reading the body', async () => {
+    const mcp = await serve();
+    const response = await partialBody(mcp.url, { ...mcpPostHeaders, origin: 'https://evil.example' }, 500_000);
+    expect(response.status).toBe(403);
+  });
+
+  it('H1 accepts a body just under the default 1 MiB limit', async () => {
+    const mcp = await serve();
+    const session = await openRawSession(mcp.url);
+    const response = await rpc(mcp.url, session, 'tools/call', { name: 'test_echo', arguments: { text: 'y'.repeat(900_000) } });
+    expect(response.status).toBe(200);
+    expect(response.json.result.structuredContent.data.echo).toHaveLength(900_000);
+  });
+
+  it('H2 answers headers over 16 KB with 431', async () => {
+    const mcp = await serve();
+    const response = await rawRequest(mcp.url, { headers: { ...mcpPostHeaders, 'x-big': 'a'.repeat(17 * 1024) }, body: initializeBody });
+    expect(response.status).toBe(431);
+  });
+
+  it('H3 answers 503 JSON when the session cap is reached and accepts again after a session closes', async () => {
+    const mcp = await serve({ maxSessions: 2 });
+    const first = await openRawSession(mcp.url);
+    await openRawSession(mcp.url);
+    const refused = await rawRequest(mcp.url, { headers: mcpPostHeaders, body: initializeBody });
+    expect(refused.status).toBe(503);
+    expect(refused.headers['content-type']).toBe('application/json');
+    expect(mcp.sessionCount()).toBe(2);
+    await rawRequest(mcp.url, { method: 'DELETE', headers: first });
+    expect(mcp.sessionCount()).toBe(1);
+    expect((await rawRequest(mcp.url, { headers: mcpPostHeaders, body: initializeBody })).status).toBe(200);
+  });
+
+  it('H3 evicts idle sessions and closes their SSE streams', async () => {
+    const mcp = await serve({ sessionIdleMs: 200 });
+    const session = await openRawSession(mcp.url);
+    const streamEnded = new Promise<number>((resolve, reject) => {
+      const started = Date.now();
+      const req = request(mcp.url, { method: 'GET', headers: { ...session, accept: 'text/event-stream' }, agent: false }, (res) => {
+        expect(res.statusCode).toBe(200);
+        res.resume();
+        res.on('end', () => resolve(Date.now() - started));
+        res.on('error', () => resolve(Date.now() - started));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(await streamEnded).toBeLessThan(3000);
+    expect(mcp.sessionCount()).toBe(0);
+    expect((await rpc(mcp.url, session, 'tools/list')).status).toBe(404);
+  });
+
+  it('H3 drops a client that sends headers too slowly (headersTimeout)', async () => {
+    const mcp = await serve({ headersTimeoutMs: 300, requestTimeoutMs: 600 });
+    const started = Date.now();
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connectTcp(mcp.port, '127.0.0.1', () => socket.write(`POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${mcp.port}\r\n`));
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk));
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+    });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(reply).toMatch(/^HTTP\/1\.1 408|^$/);
+  });
+
+  it('H4 caps a huge API response before it reaches the client', async () => {
+    const mcp = await serve();
+    upstream.respond = (_request, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ data: { echo: 'z'.repeat(3 * 1024 * 1024) } }));
+      return true;
+    };
+    const session = await openRawSession(mcp.url);
+    const response = await rpc(mcp.url, session, 'tools/call', { name: 'test_echo', arguments: { text: 'a' } });
+    expect(response.json.result.isError).toBe(true);
+    expect(response.json.result.content[0].text).toMatch(/more than 2097152 bytes/);
+    expect(response.body.length).toBeLessThan(10_000);
+  });
+});
