@@ -25,6 +25,8 @@ export interface RecordingUpstream {
   url: string;
   audience: string;
   requests: RecordedRequest[];
+  /** Answer this many of the next requests with 401 invalid_token, whatever the token. */
+  refuseNext: number;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export interface RecordingUpstream {
 export async function startRecordingUpstream(idp: DemoIdp, audience: string): Promise<RecordingUpstream> {
   const verify = verifyBearer({ issuer: idp.issuer, jwksUri: idp.jwksUri, audience });
   const requests: RecordedRequest[] = [];
+  let upstream: RecordingUpstream;
   const server: Server = createServer((req, res) => {
     req.resume();
     req.on('end', async () => {
@@ -42,17 +45,23 @@ export async function startRecordingUpstream(idp: DemoIdp, audience: string): Pr
         verified: result.ok,
         ...(result.ok ? { aud: result.claims.aud, sub: result.claims.sub } : {}),
       });
+      if (upstream.refuseNext > 0) {
+        upstream.refuseNext -= 1;
+        return void res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"' }).end();
+      }
       if (!result.ok) return void res.writeHead(401, { 'www-authenticate': result.wwwAuthenticate }).end();
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { me: result.claims.sub } }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
+  upstream = {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
     audience,
     requests,
+    refuseNext: 0,
     close: () => new Promise((resolve) => (server.close(() => resolve()), server.closeAllConnections())),
   };
+  return upstream;
 }
 
 export function apiConfig(name: string, strategy: TokenStrategy, audience: string | undefined, endpoint: string, scopes: string[] = []): ApiConfig {

@@ -231,16 +231,24 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
     signIn: async () => {
       pending?.cancel();
       pending = undefined;
+      let discovered: client.Configuration;
+      try {
+        discovered = await discover();
+      } catch (error) {
+        if (!session) setState(signInFailedState(error));
+        throw error;
+      }
       let started: StartedSignIn;
       try {
-        const discovered = await discover();
         setState({ status: 'signing-in' });
         started = await startSignIn(discovered, signIn, buildSignInRequest(signIn, options.config.apis), {
           openExternal: options.openExternal,
           timeoutMs: options.callbackTimeoutMs,
         });
       } catch (error) {
-        setState(session ? { status: 'signed-in', sub: session.grant.sub, issuer: signIn.issuer } : signInFailedState(error));
+        // The browser could not be opened (or the URL was refused): nothing started, nothing persisted (D12).
+        const reason = AppError.is(error) ? error.message : 'the browser could not be opened';
+        setState(session ? { status: 'signed-in', sub: session.grant.sub, issuer: signIn.issuer } : { status: 'signed-out', reason });
         throw error;
       }
       pending = started;

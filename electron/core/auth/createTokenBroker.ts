@@ -72,7 +72,9 @@ export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
       if (cached && !callOptions.forceRefresh && isUsable(cached, options.now())) return cached.token;
       if (!callOptions.forceRefresh || !flights.running(key)) cache.delete(key);
       const token = await flights.run(key, async () => {
-        const fresh = await mint(api, audience, callOptions.forceRefresh === true);
+        const fresh = await mint(api, audience, callOptions.forceRefresh === true).catch((error) => {
+          throw explainMintFailure(api, error);
+        });
         cache.set(key, fresh);
         return fresh;
       });
@@ -124,6 +126,14 @@ async function checkAudience(api: ApiConfig, token: string, session: GrantSessio
   options.logger.warn('refused to send a token to an API', { api: api.name, code: refusal.code, expected: refusal.expected, actual: refusal.actual });
   throw new AppError('AUDIENCE_MISMATCH', refusal.message, {
     details: { api: api.name, warning: refusal.code, expected: refusal.expected, actual: refusal.actual },
+  });
+}
+
+// F3: with the IdP down the cached token served until expiry; after that the user has to sign in again.
+function explainMintFailure(api: ApiConfig, error: unknown): unknown {
+  if (!AppError.is(error, 'AUTH_IDP_UNREACHABLE')) return error;
+  return new AppError('AUTH_IDP_UNREACHABLE', `Sign-in required: the identity provider could not be reached to renew the token for API ${api.name}`, {
+    cause: error,
   });
 }
 
