@@ -1,0 +1,72 @@
+// Composition root: app lifecycle and setupX() wiring only; the work happens in core/ (plain Node) and shell/.
+import { app, type BrowserWindow, type Tray } from 'electron';
+import path from 'node:path';
+import { createLogger } from './core/log/Logger.ts';
+import { startCore } from './core/startCore.ts';
+import { createSenderCheck, serveBridgeOverIpc } from './ipc/handle.ts';
+import { createTray } from './shell/createTray.ts';
+import { createWindow, showWindow } from './shell/createWindow.ts';
+import { openExternal } from './shell/openExternal.ts';
+import { appOrigin, registerAppScheme, serveAppProtocol } from './shell/registerAppProtocol.ts';
+
+const logger = createLogger({ level: process.env.GRAPHQL_MCP_LOG === 'debug' ? 'debug' : 'info', write: (line) => process.stderr.write(line) });
+const rendererDir = path.join(import.meta.dirname, '../renderer');
+const preloadPath = path.join(import.meta.dirname, 'preload.cjs');
+const trayIconPath = path.join(app.getAppPath(), 'build', 'trayIcon.png');
+// Development only: the vite dev server on loopback instead of the built files.
+const devUrl = !app.isPackaged && process.env.GRAPHQL_MCP_RENDERER_URL?.startsWith('http://127.0.0.1:') ? process.env.GRAPHQL_MCP_RENDERER_URL : undefined;
+
+let window: BrowserWindow | undefined;
+let tray: Tray | undefined;
+let quitting = false;
+let stop: (() => Promise<void>) | undefined;
+
+function configPathFromArgs(argv: readonly string[]): string | undefined {
+  const index = argv.indexOf('--config');
+  return index >= 0 ? argv[index + 1] : undefined;
+}
+
+async function setupApp(): Promise<void> {
+  serveAppProtocol(rendererDir);
+  const core = await startCore({ configPath: configPathFromArgs(process.argv), openExternal, logger });
+  const status = await core.bridge['app:status']();
+  window = createWindow({ preloadPath, url: devUrl ?? `${appOrigin}/index.html`, shouldHideOnClose: () => !quitting });
+  const isTrustedSender = createSenderCheck({ webContents: () => window?.webContents, origins: devUrl ? [appOrigin, devUrl] : [appOrigin] });
+  const stopIpc = serveBridgeOverIpc({ bridge: core.bridge, target: window.webContents, isTrustedSender });
+  tray = createTray({ iconPath: trayIconPath, endpoint: status.ok ? status.value.endpoint : 'not running', onOpen: () => showWindow(window), onQuit: () => app.quit() });
+  stop = async () => {
+    stopIpc();
+    tray?.destroy();
+    await core.close();
+  };
+}
+
+function setupQuit(): void {
+  app.on('before-quit', () => (quitting = true));
+  // A tray app keeps running with its window closed.
+  app.on('window-all-closed', () => {});
+  app.on('will-quit', (event) => {
+    if (!stop) return;
+    event.preventDefault();
+    const stopping = stop;
+    stop = undefined;
+    stopping().catch((error: unknown) => logger.error('shutdown failed', { error: error instanceof Error ? error.message : 'unknown' })).finally(() => app.quit());
+  });
+}
+
+function setupSingleInstance(): boolean {
+  if (!app.requestSingleInstanceLock()) return false;
+  app.on('second-instance', () => showWindow(window));
+  return true;
+}
+
+registerAppScheme();
+if (!setupSingleInstance()) {
+  app.quit();
+} else {
+  setupQuit();
+  app.whenReady().then(setupApp).catch((error: unknown) => {
+    logger.error('the app could not start', { error: error instanceof Error ? error.message : 'unknown' });
+    app.exit(1);
+  });
+}
