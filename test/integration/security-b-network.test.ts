@@ -65,6 +65,16 @@ describe('security B: network exposure', () => {
     expectJsonRefusal(response, 403);
   });
 
+  it("B3 allows the server's own origin and refuses the same host on another port", async () => {
+    for (const name of ['127.0.0.1', 'localhost', '[::1]']) {
+      const own = await rawRequest(mcp.url, { headers: { ...mcpPostHeaders, origin: `http://${name}:${mcp.port}` }, body: initializeBody });
+      expect(own.status, name).toBe(200);
+    }
+    for (const origin of [`http://127.0.0.1:${mcp.port + 1}`, `https://127.0.0.1:${mcp.port}`, `http://localhost`]) {
+      expectJsonRefusal(await rawRequest(mcp.url, { headers: { ...mcpPostHeaders, origin }, body: initializeBody }), 403);
+    }
+  });
+
   it('B3 allows exactly the configured origin and echoes it in CORS headers', async () => {
     const own = await serveMcp({ catalog: createTestCatalog(upstream.url), version: '1', port: 0, allowedOrigins: ['http://127.0.0.1:4173'] });
     try {

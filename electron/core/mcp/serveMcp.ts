@@ -20,7 +20,10 @@ export interface ServeMcpOptions {
   port: number;
   /** Only `127.0.0.1` is accepted (the default); anything else is refused. */
   host?: string;
-  /** Exact Origin values allowed (e.g. the app's own UI); a request without Origin is always allowed. Default none. */
+  /**
+   * Exact Origin values allowed besides the server's own (`http://127.0.0.1:<port>`, `http://localhost:<port>`,
+   * `http://[::1]:<port>`: only pages this server serves run there). A request without Origin is always allowed.
+   */
   allowedOrigins?: string[];
   /** A session with no request for this long is closed; default 30 min. */
   sessionIdleMs?: number;
@@ -184,6 +187,7 @@ export async function serveMcp(options: ServeMcpOptions): Promise<McpHttpServer>
     socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}');
   });
   state.port = await listen(httpServer, options.port, host);
+  for (const name of ['127.0.0.1', 'localhost', '[::1]']) settings.allowedOrigins.add(`http://${name}:${state.port}`);
 
   const unsubscribe = options.catalog.onToolsChanged(() => {
     for (const session of sessions.values()) void session.server.sendToolListChanged().catch(() => {});
