@@ -111,14 +111,14 @@ async function readCapped(response: Response, maxBytes: number, endpoint: string
   try {
     for await (const chunk of response.body ?? []) {
       size += chunk.byteLength;
-      if (size > maxBytes) {
-        await response.body?.cancel();
-        throw new AppError('GRAPHQL_RESPONSE_TOO_LARGE', `Introspection of ${endpoint} answered more than ${maxBytes} bytes`, { details: { endpoint } });
-      }
+      if (size > maxBytes) break; // Leaving the loop cancels the stream.
       chunks.push(chunk);
     }
   } catch (error) {
     throw toAppError(error, 'GRAPHQL_NETWORK_ERROR');
+  }
+  if (size > maxBytes) {
+    throw new AppError('GRAPHQL_RESPONSE_TOO_LARGE', `Introspection of ${endpoint} answered more than ${maxBytes} bytes`, { details: { endpoint } });
   }
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,0 +1,176 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { buildSchema } from 'graphql';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildTools } from '../../../electron/core/graphql/buildTools.ts';
+import { loadOperations } from '../../../electron/core/graphql/loadOperations.ts';
+import { testApi } from './testApi.ts';
+
+const schema = buildSchema(`
+  type User { login: String!, name: String, avatarUrl: String! }
+  type Query { user(login: String!): User, viewer: User! }
+  type Mutation { follow(login: String!): Boolean! }
+  type Subscription { followed: User! }
+`);
+
+let folder: string;
+beforeEach(() => {
+  folder = mkdtempSync(join(tmpdir(), 'operations-'));
+});
+afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+function write(relative: string, text: string): string {
+  const file = join(folder, relative);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('loadOperations', () => {
+  it('serves every named operation of a folder, recursively and sorted, reading only .graphql and .gql files', async () => {
+    write('b/Second.graphql', 'query Second { viewer { login } }');
+    write('a.gql', 'query First { viewer { login } } query AlsoFirst { viewer { name } }');
+    write('c/deep/Third.graphql', 'query Third { viewer { login } }');
+    write('notes.md', 'query NotAnOperation { viewer { login } }');
+    write('.hidden/Hidden.graphql', 'query Hidden { viewer { login } }');
+    const { tools, problems } = await loadOperations([{ path: folder }], schema, testApi());
+    expect(problems).toEqual([]);
+    expect(tools.map((tool) => tool.name)).toEqual(['First', 'AlsoFirst', 'Second', 'Third']);
+    expect(tools[2]?.source).toEqual({ file: join(folder, 'b/Second.graphql'), line: 1 });
+  });
+
+  it('reports an anonymous operation with file and line and serves the rest', async () => {
+    const file = write('ops.graphql', 'query Named { viewer { login } }\n\n{ viewer { name } }');
+    const { tools, problems } = await loadOperations([{ path: file }], schema, testApi());
+    expect(tools.map((tool) => tool.name)).toEqual(['Named']);
+    expect(problems).toEqual([{ severity: 'error', api: 'acme', file, line: 3, message: 'Anonymous operation skipped: give it a name, which becomes the tool name' }]);
+  });
+
+  it('reports a syntax error with its line and still serves the other files', async () => {
+    const bad = write('bad.graphql', 'query Broken {\n  viewer {\n    login\n  \n');
+    write('good.graphql', 'query Good { viewer { login } }');
+    const { tools, problems } = await loadOperations([{ path: folder }], schema, testApi());
+    expect(tools.map((tool) => tool.name)).toEqual(['Good']);
+    expect(problems).toEqual([
+      { severity: 'error', api: 'acme', file: bad, line: 5, key: undefined, message: 'Syntax Error: Expected Name, found <EOF>.; the operations in this file were skipped' },
+    ]);
+  });
+
+  it('reports an operation that is invalid against the schema with file, line and reason, and skips only it', async () => {
+    const file = write('ops.graphql', 'query Good { viewer { login } }\nquery Bad {\n  viewer { nme }\n}');
+    const { tools, problems } = await loadOperations([{ path: file }], schema, testApi());
+    expect(tools.map((tool) => tool.name)).toEqual(['Good']);
+    expect(problems).toEqual([
+      { severity: 'error', api: 'acme', file, line: 3, key: undefined, message: 'Bad: Cannot query field "nme" on type "User". Did you mean "name"? The operation was skipped.' },
+    ]);
+  });
+
+  it('reports and skips subscriptions', async () => {
+    const file = write('ops.graphql', 'subscription OnFollow { followed { login } }');
+    const { tools, problems } = await loadOperations([{ path: file }], schema, testApi());
+    expect(tools).toEqual([]);
+    expect(problems).toEqual([expect.objectContaining({ severity: 'warning', file, line: 1, message: expect.stringContaining('Subscription OnFollow skipped') })]);
+  });
+
+  it('skips mutations with a report when mutations are none, and keeps them when explicit or all', async () => {
+    const file = write('ops.graphql', 'mutation Follow($login: String!) { follow(login: $login) }');
+    const none = await loadOperations([{ path: file }], schema, testApi({ mutations: 'none' }));
+    expect(none.tools).toEqual([]);
+    expect(none.problems).toEqual([expect.objectContaining({ severity: 'warning', file, line: 1, message: expect.stringContaining('mutations: none') })]);
+    for (const mutations of ['explicit', 'all'] as const) {
+      const kept = await loadOperations([{ path: file }], schema, testApi({ mutations }));
+      expect(kept.tools.map((tool) => [tool.name, tool.operationType])).toEqual([['Follow', 'mutation']]);
+      expect(kept.problems).toEqual([]);
+    }
+  });
+
+  it('reports a path that does not exist without throwing', async () => {
+    const missing = join(folder, 'missing');
+    const { tools, problems } = await loadOperations([{ path: missing }], schema, testApi());
+    expect(tools).toEqual([]);
+    expect(problems).toEqual([{ severity: 'error', api: 'acme', file: missing, message: 'Operations path does not exist' }]);
+  });
+
+  it('loads operations from an Apollo persisted-query manifest, each body with its own fragments', async () => {
+    const manifest = write('manifest.json', JSON.stringify({
+      format: 'apollo-persisted-query-manifest',
+      version: 1,
+      operations: [
+        { id: 'a1', name: 'Viewer', type: 'query', body: 'query Viewer { viewer { ...Who } }\nfragment Who on User { login }' },
+        { id: 'b2', name: 'User', type: 'query', body: 'query User($login: String!) { user(login: $login) { ...Who } }\nfragment Who on User { name }' },
+        { id: 'c3', name: 'Broken', type: 'query' },
+      ],
+    }));
+    const { tools, problems } = await loadOperations([{ manifest }], schema, testApi());
+    expect(tools.map((tool) => [tool.name, tool.source.file])).toEqual([['Viewer', manifest], ['User', manifest]]);
+    expect(tools[0]?.document).toBe('query Viewer { viewer { ...Who } }\n\nfragment Who on User { login }');
+    expect(tools[1]?.document).toBe('query User($login: String!) { user(login: $login) { ...Who } }\n\nfragment Who on User { name }');
+    expect(problems).toContainEqual({ severity: 'error', api: 'acme', file: manifest, key: 'operations[2]', message: 'Manifest operation has no string body; skipped' });
+  });
+
+  it('reports a file that is not a persisted-query manifest', async () => {
+    const manifest = write('manifest.json', JSON.stringify({ operations: [] }));
+    const { problems } = await loadOperations([{ manifest }], schema, testApi());
+    expect(problems).toEqual([expect.objectContaining({ severity: 'error', file: manifest, message: expect.stringContaining('Not an Apollo persisted-query manifest') })]);
+  });
+});
+
+describe('buildTools', () => {
+  it('attaches to each operation exactly the fragments it uses, transitively, from any document', () => {
+    const { tools, problems } = buildTools([
+      { file: 'ops.graphql', text: 'query A { viewer { ...Card } }\nquery B { viewer { ...Avatar } }' },
+      { file: 'fragments.graphql', text: 'fragment Card on User { login ...Avatar }\nfragment Avatar on User { avatarUrl }\nfragment Unused on User { name }' },
+    ], schema, testApi());
+    expect(problems).toEqual([]);
+    expect(tools.map((tool) => tool.document)).toEqual([
+      'query A { viewer { ...Card } }\n\nfragment Card on User { login ...Avatar }\n\nfragment Avatar on User { avatarUrl }',
+      'query B { viewer { ...Avatar } }\n\nfragment Avatar on User { avatarUrl }',
+    ]);
+  });
+
+  it('reports a validation error inside a fragment at the fragment\'s file and line', () => {
+    const { tools, problems } = buildTools([
+      { file: 'ops.graphql', text: 'query A { viewer { ...Card } }' },
+      { file: 'fragments.graphql', text: '\nfragment Card on User {\n  nope\n}' },
+    ], schema, testApi());
+    expect(tools).toEqual([]);
+    expect(problems).toEqual([expect.objectContaining({ severity: 'error', file: 'fragments.graphql', line: 3, message: expect.stringContaining('A: Cannot query field "nope"') })]);
+  });
+
+  it('reports an unknown fragment as a validation error of the operation', () => {
+    const { tools, problems } = buildTools([{ file: 'ops.graphql', text: 'query A { viewer { ...Missing } }' }], schema, testApi());
+    expect(tools).toEqual([]);
+    expect(problems).toEqual([expect.objectContaining({ file: 'ops.graphql', line: 1, message: expect.stringContaining('Unknown fragment "Missing"') })]);
+  });
+
+  it('warns when two files define the same fragment differently', () => {
+    const { problems } = buildTools([
+      { file: 'a.graphql', text: 'fragment Who on User { login }' },
+      { file: 'b.graphql', text: 'fragment Who on User { name }' },
+    ], schema, testApi());
+    expect(problems).toEqual([expect.objectContaining({ severity: 'warning', file: 'b.graphql', line: 1, message: expect.stringContaining('Fragment Who is also defined differently in a.graphql:1') })]);
+  });
+
+  it('reports a tool name that MCP clients would refuse', () => {
+    const { tools, problems } = buildTools([{ file: 'ops.graphql', text: 'query Viewer { viewer { login } }' }], schema, testApi({ toolPrefix: 'x'.repeat(125) }));
+    expect(tools).toEqual([]);
+    expect(problems).toEqual([expect.objectContaining({ severity: 'error', file: 'ops.graphql', line: 1, message: expect.stringContaining('is not valid for MCP') })]);
+  });
+
+  it('does not refuse duplicate tool names itself, keeping each source for the caller to report', () => {
+    const { tools, problems } = buildTools([
+      { file: 'a.graphql', text: 'query Viewer { viewer { login } }' },
+      { file: 'b.graphql', text: '\nquery Viewer { viewer { name } }' },
+    ], schema, testApi());
+    expect(problems).toEqual([]);
+    expect(tools.map((tool) => tool.source)).toEqual([{ file: 'a.graphql', line: 1 }, { file: 'b.graphql', line: 2 }]);
+  });
+
+  it('gives the same tools when run again on the same documents, as hot reload does', () => {
+    const documents = [{ file: 'ops.graphql', text: 'query A($login: String!) { user(login: $login) { login } }' }];
+    const first = buildTools(documents, schema, testApi());
+    expect(buildTools(documents, schema, testApi())).toEqual(first);
+    expect(first.tools).toHaveLength(1);
+  });
+});
