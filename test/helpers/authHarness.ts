@@ -136,3 +136,36 @@ export function mapSecretStore(): SecretStore & { entries: Map<string, string>; 
   };
   return store;
 }
+
+export interface Interception {
+  /** Edit the form body of a request to the IdP (token, revocation, introspection endpoints). */
+  request?(url: URL, form: URLSearchParams): void;
+  /** Edit a JSON response from the IdP (discovery, token endpoint). */
+  response?(url: URL, json: Record<string, unknown>, form: URLSearchParams | undefined): Record<string, unknown>;
+}
+
+/** A fetch for createAuth that plays a misbehaving IdP (or network) by editing requests and JSON responses. */
+export function interceptingFetch(interception: Interception): typeof fetch {
+  return async (input, init = {}) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    let form: URLSearchParams | undefined;
+    if (init.body instanceof URLSearchParams || typeof init.body === 'string') {
+      form = new URLSearchParams(init.body as URLSearchParams | string);
+      interception.request?.(url, form);
+      init = { ...init, body: form };
+    }
+    const response = await fetch(input, init);
+    if (!interception.response || !response.headers.get('content-type')?.includes('json')) return response;
+    const json = interception.response(url, (await response.json()) as Record<string, unknown>, form);
+    const headers = new Headers(response.headers);
+    headers.delete('content-length');
+    headers.delete('content-encoding');
+    return new Response(JSON.stringify(json), { status: response.status, headers });
+  };
+}
+
+/** An unsigned JWT-shaped token (what a misbehaving AS could return). */
+export function fakeJwt(claims: Record<string, unknown>, header: Record<string, unknown> = { alg: 'RS256', typ: 'at+jwt' }): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part(header)}.${part(claims)}.c2ln`;
+}
