@@ -1,9 +1,7 @@
-import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { ipcMain, type WebContents } from 'electron';
 import { toResultError, invokeBridge } from '../core/ui/invokeBridge.ts';
+import type { SenderCheck } from '../shell/createSenderCheck.ts';
 import { mainApiChannels, type CoreBridge, type MainApi, type MainChannel, type MainEvent, type MainEvents, type Result } from './contract.ts';
-
-/** Decides whether an IPC message comes from the app's own window showing the app's own page. */
-export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
 
 type Handler<K extends MainChannel> = (...args: Parameters<MainApi[K]>) => ReturnType<MainApi[K]>;
 
@@ -44,31 +42,4 @@ export function serveBridgeOverIpc(options: ServeBridgeOverIpcOptions): () => vo
   );
   stops.push(bridge.subscribe((event, payload) => emit(target, event, payload)));
   return () => stops.forEach((stop) => stop());
-}
-
-export interface TrustedSenderOptions {
-  /** The window's webContents; messages from any other webContents are refused. */
-  webContents: () => WebContents | undefined;
-  /** Origins the app's page is loaded from, e.g. `app://renderer` (and the vite dev server in development). */
-  origins: readonly string[];
-}
-
-/** The sender check for the app's window: same webContents, top frame, page from one of the app's origins. */
-export function createSenderCheck(options: TrustedSenderOptions): SenderCheck {
-  return (event) => {
-    const frame = event.senderFrame;
-    if (!frame || frame.parent !== null || event.sender !== options.webContents()) return false;
-    return options.origins.some((origin) => isSameOrigin(frame.url, origin));
-  };
-}
-
-/** Scheme + host + port; WHATWG `URL.origin` is "null" for custom schemes such as `app:`, so compare the parts. */
-export function isSameOrigin(url: string, origin: string): boolean {
-  try {
-    const a = new URL(url);
-    const b = new URL(origin);
-    return a.protocol === b.protocol && a.host === b.host && a.host !== '';
-  } catch {
-    return false;
-  }
 }

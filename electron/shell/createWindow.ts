@@ -1,5 +1,5 @@
 import { BrowserWindow } from 'electron';
-import { isSameOrigin } from '../ipc/handle.ts';
+import { isSameOrigin } from './createSenderCheck.ts';
 
 export interface CreateWindowOptions {
   /** The bundled preload (CommonJS). */
