@@ -69,7 +69,9 @@ function scoreEntry(entry: IndexEntry, phrase: string, words: string[]): number 
   const inName = words.filter((word) => entry.nameWords.includes(word) || name.includes(singular(word))).length;
   const inDescription = words.filter((word) => entry.descriptionWords.has(word) || entry.descriptionWords.has(singular(word))).length;
   const tier = name === phrase || normalize(entry.coordinate) === phrase ? 4 : name.startsWith(phrase) ? 3 : inName > 0 ? 2 : inDescription > 0 ? 1 : 0;
-  return tier === 0 ? 0 : tier * 1000 + inName * 20 + inDescription * 5;
+  if (tier === 0) return 0;
+  // Among exact and prefix matches the name says it all; a wordy description must not outrank a type.
+  return tier * 1000 + inName * 20 + (tier <= 2 ? inDescription * 5 : 0);
 }
 
 function compareMatches(a: SchemaMatch, b: SchemaMatch): number {

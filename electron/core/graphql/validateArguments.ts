@@ -65,5 +65,6 @@ function formatError(error: ErrorObject): string {
   if (error.keyword === 'enum' && Array.isArray(params.allowedValues)) {
     return `${path}: must be one of ${params.allowedValues.map((value) => JSON.stringify(value)).join(', ')}`;
   }
+  if (error.keyword === 'type') return `${path}: must be ${[params.type].flat().join(' or ')}`;
   return `${path}: ${error.message ?? error.keyword}`;
 }
