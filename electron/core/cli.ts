@@ -1,9 +1,15 @@
 import { parseArgs } from 'node:util';
+import { createAuth } from './auth/createAuth.ts';
 import { formatProblem } from './config/AppConfig.ts';
+import { defaultConfigPath } from './config/defaultConfigPath.ts';
+import { loadConfig } from './config/loadConfig.ts';
+import { keytarSecretStore } from './secrets/keytarSecretStore.ts';
 import { AppError } from './errors.ts';
 import { createLogger, type LogLevel } from './log/Logger.ts';
 import { openWithPlatform } from './openWithPlatform.ts';
-import { startCore } from './startCore.ts';
+import { describeAuthState } from './auth/AuthState.ts';
+import type { AudienceWarning } from './auth/analyzeAudience.ts';
+import { startCore, type CoreHandle } from './startCore.ts';
 
 const usage = `Usage: npm start -- [--config FILE] [--port N] [--log-level error|warn|info|debug]
        npm start -- logout        sign out: revoke the refresh token and delete it from the keychain`;
@@ -17,21 +23,66 @@ export async function runCli(argv: string[]): Promise<number> {
   }
   if (parsed.help) return void process.stdout.write(`${usage}\n`), 0;
   const logger = createLogger({ level: parsed.logLevel, write: (line) => process.stderr.write(line) });
+  if (parsed.command === 'logout') return runLogout(parsed.config, logger);
   try {
     const core = await startCore({ configPath: parsed.config, port: parsed.port, logger, openExternal: openWithPlatform });
-    for (const problem of core.problems()) process.stderr.write(`${formatProblem(problem)}\n`);
-    core.bridge.subscribe((event, payload) => {
-      if (event === 'problems:changed') for (const problem of payload as ReturnType<typeof core.problems>) process.stderr.write(`${formatProblem(problem)}\n`);
-      if (event === 'tools:changed') process.stdout.write(`Tools changed: ${(payload as unknown[]).length} tools\n`);
-    });
+    report(core);
     if (core.mode === 'demo') process.stdout.write('No config file found: running the built-in demo (see README, "Config").\n');
     process.stdout.write(`MCP endpoint: ${core.endpoint}\n`);
+    await signInIfNeeded(core);
     await waitForSignal();
     await core.close();
     return 0;
   } catch (error) {
     process.stderr.write(`${AppError.is(error) ? error.message : `Unexpected error: ${(error as Error).message}`}\n`);
     return 1;
+  }
+}
+
+/** Problems and audience warnings at start and whenever they change; sign-in state changes as one line each. */
+function report(core: CoreHandle): void {
+  const printProblems = (problems: ReturnType<CoreHandle['problems']>) => { for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`); };
+  let printed = '';
+  const printWarnings = () => {
+    const lines = core.auth.warnings().map(formatAudienceWarning).join('\n');
+    if (lines !== printed && lines) process.stdout.write(`${lines}\n`);
+    printed = lines;
+  };
+  printProblems(core.problems());
+  printWarnings();
+  core.bridge.subscribe((event, payload) => {
+    if (event === 'problems:changed') printProblems(payload as ReturnType<CoreHandle['problems']>);
+    if (event === 'tools:changed') process.stdout.write(`Tools changed: ${(payload as unknown[]).length} tools\n`);
+    if (event === 'warnings:changed') printWarnings();
+  });
+  core.auth.onChange((state) => process.stdout.write(`Sign-in: ${describeAuthState(state)}\n`));
+}
+
+/** With `signIn` configured and no usable grant in the keychain, start the browser sign-in and print its URL. */
+async function signInIfNeeded(core: CoreHandle): Promise<void> {
+  const state = core.auth.state();
+  process.stdout.write(`Sign-in: ${describeAuthState(state)}\n`);
+  if (state.status !== 'signed-out') return;
+  try {
+    const { authorizationUrl } = await core.auth.signIn();
+    process.stdout.write(`Sign in: ${authorizationUrl}\n`);
+  } catch (error) {
+    process.stderr.write(`Sign-in could not start: ${AppError.is(error) ? error.message : (error as Error).message}\n`);
+  }
+}
+
+/** `npm start -- logout`: revoke the refresh token at the IdP and delete it from the keychain. */
+async function runLogout(configPath: string | undefined, logger: ReturnType<typeof createLogger>): Promise<number> {
+  try {
+    const { config } = await loadConfig(configPath ?? defaultConfigPath());
+    if (!config.signIn) return void process.stdout.write('Sign-in is not configured: nothing to sign out of.\n'), 0;
+    const auth = createAuth({ config, secrets: keytarSecretStore(), openExternal: openWithPlatform, logger });
+    await auth.signOut();
+    process.stdout.write(`Sign-in: ${describeAuthState(auth.state())}\n`);
+    return auth.state().status === 'signed-out' ? 0 : 1;
+  } catch (error) {
+    process.stderr.write(`${AppError.is(error, 'CONFIG_NOT_FOUND') ? 'No config file: the built-in demo keeps no sign-in, so there is nothing to sign out of.' : (error as Error).message}\n`);
+    return AppError.is(error, 'CONFIG_NOT_FOUND') ? 0 : 1;
   }
 }
 
@@ -53,6 +104,11 @@ function parseCliArgs(argv: string[]): CliArgs | { error: string } {
   } catch (error) {
     return { error: (error as Error).message };
   }
+}
+
+function formatAudienceWarning(warning: AudienceWarning): string {
+  const values = [warning.expected && `expected ${warning.expected}`, warning.actual && `actual ${warning.actual}`].filter(Boolean).join(', ');
+  return `Audience ${warning.severity} [${warning.api}] ${warning.message}${values ? ` (${values})` : ''}. Fix: ${warning.fix}`;
 }
 
 function waitForSignal(): Promise<void> {

@@ -1,12 +1,15 @@
-import type { AppStatusView, CoreBridge, MainEventListener, Result, ToolView } from '../ipc/contract.ts';
+import type { AppStatusView, AudienceWarningView, AuthStatusView, CoreBridge, MainEventListener, Result, ToolView } from '../ipc/contract.ts';
+import type { AuthState } from './auth/AuthState.ts';
+import type { Auth } from './auth/createAuth.ts';
 import type { Problem } from './config/AppConfig.ts';
-import { AppError } from './errors.ts';
+import { toAppError } from './errors.ts';
 import type { McpHttpServer } from './mcp/serveMcp.ts';
 import type { ToolRegistry } from './ToolRegistry.ts';
 
 export interface CreateCoreBridgeOptions {
   registry: ToolRegistry;
   mcp: McpHttpServer;
+  auth: Auth;
   mode: AppStatusView['mode'];
   configPath?: string;
   version: string;
@@ -14,28 +17,45 @@ export interface CreateCoreBridgeOptions {
 }
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+const failed = (error: unknown): Result<never> => ({ ok: false, error: (({ code, message }) => ({ code, message }))(toAppError(error, 'AUTH_SIGN_IN_FAILED')) });
+
+/** The UI's view of the sign-in state: the subject at most, never a token. */
+export function toAuthStatusView(state: AuthState): AuthStatusView {
+  switch (state.status) {
+    case 'signed-in': return { state: 'signed-in', sub: state.sub };
+    case 'keychain-unavailable': return { state: 'keychain-unavailable', reason: state.reason };
+    case 'error': return { state: 'error', code: state.code, message: state.message };
+    default: return { state: state.status };
+  }
+}
 
 /** Serves the UI contract from the running core; payloads carry names, status and warnings, never tokens. */
 export function createCoreBridge(options: CreateCoreBridgeOptions): CoreBridge {
-  const { registry } = options;
+  const { registry, auth } = options;
   const tools = (): ToolView[] => registry.describeTools().map(({ name, api, kind, definition }) => ({
     name, api, kind, title: definition.title, description: definition.description,
     readOnly: definition.annotations?.readOnlyHint === true, destructive: definition.annotations?.destructiveHint === true,
   }));
+  const warnings = (): AudienceWarningView[] => auth.warnings().map(({ api, severity, code, message, expected, actual, fix }) => ({ api, severity, code, message, expected, actual, fix }));
   return {
     'app:status': async () => ok({ endpoint: options.mcp.url, mode: options.mode, configPath: options.configPath, version: options.version }),
     'tools:list': async () => ok(tools()),
     'problems:list': async () => ok(options.problems()),
-    'auth:status': async () => ok({ state: 'not-configured' }),
-    'auth:signIn': async () => ({ ok: false, error: new AppError('AUTH_SIGN_IN_FAILED', 'Sign-in is not configured: add a "signIn:" block to the config').toJSON() }),
-    'auth:signOut': async () => ok(undefined),
-    'warnings:list': async () => ok([]),
+    'auth:status': async () => ok(toAuthStatusView(auth.state())),
+    'auth:signIn': async () => auth.signIn().then(() => ok(undefined), failed),
+    'auth:signOut': async () => auth.signOut().then(() => ok(undefined), failed),
+    'warnings:list': async () => ok(warnings()),
     'clients:list': async () => ok([]),
     subscribe(listener: MainEventListener) {
-      return registry.onToolsChanged(() => {
-        listener('tools:changed', tools());
-        listener('problems:changed', options.problems());
-      });
+      const stops = [
+        registry.onToolsChanged(() => {
+          listener('tools:changed', tools());
+          listener('problems:changed', options.problems());
+        }),
+        auth.onChange((state) => listener('auth:changed', toAuthStatusView(state))),
+        auth.onWarningsChanged(() => listener('warnings:changed', warnings())),
+      ];
+      return () => stops.forEach((stop) => stop());
     },
   };
 }

@@ -5,7 +5,11 @@ import { defaultConfigPath } from './config/defaultConfigPath.ts';
 import { loadConfig } from './config/loadConfig.ts';
 import { createCoreBridge } from './createCoreBridge.ts';
 import { startDemo } from './demo/startDemo.ts';
-import { noAuthorization } from './auth/ApiAuthorizer.ts';
+import { createAuth, type Auth } from './auth/createAuth.ts';
+import type { SecretStore } from './secrets/SecretStore.ts';
+import { keytarSecretStore } from './secrets/keytarSecretStore.ts';
+import { memorySecretStore } from './secrets/memorySecretStore.ts';
+import { AppError } from './errors.ts';
 import type { Logger } from './log/Logger.ts';
 import { serveMcp, type McpHttpServer } from './mcp/serveMcp.ts';
 import { ToolRegistry } from './ToolRegistry.ts';
@@ -22,6 +26,10 @@ export interface StartCoreOptions {
   port?: number;
   /** Hot reload of operations and schema files; on by default. */
   watch?: boolean;
+  /** Where the refresh token lives; the OS keychain (keytar) unless a test passes another store. */
+  secrets?: SecretStore;
+  /** How long the sign-in listener waits for the browser (default 5 minutes). */
+  signInTimeoutMs?: number;
 }
 
 export interface CoreHandle {
@@ -32,6 +40,7 @@ export interface CoreHandle {
   configPath?: string;
   registry: ToolRegistry;
   mcp: McpHttpServer;
+  auth: Auth;
   /** Problems found at start (config warnings, schema and operation problems); later ones arrive via the bridge. */
   problems(): Problem[];
   close(): Promise<void>;
@@ -49,17 +58,39 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
   const source = await resolveConfig(options.configPath, env, options.logger);
   const cleanups: (() => Promise<void> | void)[] = [source.close];
   try {
-    const registry = await ToolRegistry.create({ config: source.config, authorizer: noAuthorization, logger: options.logger, watch: options.watch ?? true });
+    const secrets = await chooseSecretStore(options.secrets ?? keytarSecretStore(), source, options.logger);
+    const auth = createAuth({ config: source.config, secrets, openExternal: options.openExternal, logger: options.logger, callbackTimeoutMs: options.signInTimeoutMs });
+    // The demo IdP forgets its grants when it stops, so the demo's refresh token is revoked and removed with it.
+    if (source.mode === 'demo') cleanups.push(() => auth.signOut());
+    await auth.restore();
+    const registry = await ToolRegistry.create({ config: source.config, authorizer: auth.authorizer, logger: options.logger, watch: options.watch ?? true });
     cleanups.push(() => registry.close());
     const mcp = await serveMcp({ catalog: registry, version: appVersion, port: options.port ?? source.config.server.port, logger: options.logger });
     cleanups.push(() => mcp.close());
     const problems = () => [...source.warnings, ...registry.problems()];
     const close = async () => { for (const cleanup of cleanups.reverse()) await cleanup(); };
-    const bridge = createCoreBridge({ registry, mcp, mode: source.mode, configPath: source.config.configPath, version: appVersion, problems });
-    return { bridge, endpoint: mcp.url, mode: source.mode, configPath: source.config.configPath, registry, mcp, problems, close };
+    const bridge = createCoreBridge({ registry, mcp, auth, mode: source.mode, configPath: source.config.configPath, version: appVersion, problems });
+    return { bridge, endpoint: mcp.url, mode: source.mode, configPath: source.config.configPath, registry, mcp, auth, problems, close };
   } catch (error) {
     for (const cleanup of cleanups.reverse()) await cleanup();
     throw error;
+  }
+}
+
+/**
+ * The OS keychain, always, for a real config: without it the app runs signed out (no fallback). The built-in demo
+ * alone may keep its grant in memory, because its IdP forgets every grant when the app stops; this is said as a warning.
+ */
+async function chooseSecretStore(store: SecretStore, source: ConfigSource, logger: Logger): Promise<SecretStore> {
+  if (source.mode !== 'demo') return store;
+  try {
+    await store.get('probe');
+    return store;
+  } catch (error) {
+    const reason = AppError.is(error) ? error.message : 'keychain unavailable';
+    logger.warn('demo sign-in kept in memory', { reason });
+    source.warnings.push({ severity: 'warning', message: `${reason}. The demo keeps its sign-in in memory only (its IdP forgets every grant when the app stops); a real config never does this and stays signed out instead.` });
+    return memorySecretStore();
   }
 }
 
@@ -74,7 +105,7 @@ async function resolveConfig(explicit: string | undefined, env: Record<string, s
   const file = explicit ? path.resolve(explicit) : defaultConfigPath({ env });
   if (!explicit && !existsSync(file)) {
     logger.info('no config file, using the built-in demo', { expectedAt: file });
-    const demo = await startDemo();
+    const demo = await startDemo({ logger });
     return { config: demo.config, warnings: [], mode: 'demo', close: demo.close };
   }
   const { config, warnings } = await loadConfig(file, { env });

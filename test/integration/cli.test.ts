@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loginOverHttp } from '../helpers/loginOverHttp.ts';
 
 const root = path.join(import.meta.dirname, '../..');
 const home = mkdtempSync(path.join(os.tmpdir(), 'gmd-cli-'));
@@ -35,6 +36,12 @@ describe('npm start (headless)', () => {
     await waitFor(app.stdout, /headless mode/);
     const [, url] = await waitFor(app.stdout, /MCP endpoint: (http:\/\/127\.0\.0\.1:\d+\/mcp)\n/);
     expect(app.stdout()).toContain('built-in demo');
+    // Issue 3: headless mode starts the sign-in itself and prints the URL; completing it in a "browser" signs in.
+    const [, signInUrl] = await waitFor(app.stdout, /Sign in: (http:\/\/127\.0\.0\.1:\d+\/auth\?\S+)\n/);
+    expect(new URL(signInUrl!).searchParams.get('code_challenge_method')).toBe('S256');
+    await loginOverHttp(signInUrl!, 'bob', { follow: true });
+    await waitFor(app.stdout, /Sign-in: signed in as bob/);
+    await waitFor(app.stdout, /Audience error \[directory\]/);
     const res = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'cli-test', version: '1' } } }) });
     expect(res.status).toBe(200);
     app.child.kill('SIGTERM');
@@ -61,6 +68,12 @@ describe('npm start (headless)', () => {
     expect(app.stderr()).toContain(`${config}:4`);
     expect(app.stderr()).toContain(`${config}:5`);
     expect(app.stderr()).toMatch(/missing key "schema"/);
+  });
+
+  it('signs out with logout when there is no config (the demo keeps nothing)', async () => {
+    const app = start(['logout']);
+    expect(await app.exit).toBe(0);
+    expect(app.stderr() + app.stdout()).toContain('nothing to sign out of');
   });
 
   it('names a missing --config file instead of falling back to the demo', async () => {

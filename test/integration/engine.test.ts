@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSchemaFiles, startTasksApi } from '../../electron/core/demo/demoApis.ts';
 import type { GraphqlHttpServer } from '../../electron/core/demo/serveGraphql.ts';
 import { silentLogger } from '../../electron/core/log/Logger.ts';
+import { memorySecretStore } from '../../electron/core/secrets/memorySecretStore.ts';
 import { startCore, type CoreHandle } from '../../electron/core/startCore.ts';
+import { waitForState } from '../helpers/authHarness.ts';
+import { loginOverHttp } from '../helpers/loginOverHttp.ts';
 
 const repoOps = path.join(import.meta.dirname, '../../operations');
 const noopOpen = async () => {};
@@ -26,7 +29,10 @@ describe('engine: SDK client ↔ MCP server ↔ GraphQL API', () => {
 
   beforeAll(async () => {
     // No config file at the default location: the built-in demo starts.
-    core = await startCore({ openExternal: noopOpen, logger: silentLogger, env: { XDG_CONFIG_HOME: emptyHome, HOME: emptyHome }, port: 0, watch: false });
+    core = await startCore({ openExternal: noopOpen, logger: silentLogger, env: { XDG_CONFIG_HOME: emptyHome, HOME: emptyHome }, port: 0, watch: false, secrets: memorySecretStore() });
+    // The demo's tasks API accepts only tokens minted for it, so sign in once first (issue 3).
+    await loginOverHttp((await core.auth.signIn()).authorizationUrl, 'alice', { follow: true });
+    await waitForState(core.auth, 'signed-in');
     client = await connect(core.endpoint);
   });
   afterAll(async () => { await client?.close(); await core?.close(); rmSync(emptyHome, { recursive: true, force: true }); });
@@ -103,7 +109,7 @@ apis:
     operations: [./ops2]
     introspection: { introspect: false, search: false, validate: false }
 `);
-    core = await startCore({ configPath: path.join(dir, 'config.yaml'), openExternal: noopOpen, logger: silentLogger, port: 0, watch: true });
+    core = await startCore({ configPath: path.join(dir, 'config.yaml'), openExternal: noopOpen, logger: silentLogger, port: 0, watch: true, secrets: memorySecretStore() });
     client = await connect(core.endpoint);
   });
   afterAll(async () => { await client?.close(); await core?.close(); await api?.close(); rmSync(dir, { recursive: true, force: true }); });
