@@ -112,6 +112,20 @@ test.describe('serveUi with the built renderer', () => {
     expect(((await allowed.json()) as { ok: boolean }).ok).toBe(true);
   });
 
+  test('says how to open the window when the launch token is missing', async ({ page }) => {
+    await page.goto(`${ui.origin}/ui/`);
+    await expect(page.getByRole('alert')).toContainText('launch link');
+    await expect(page.getByText('reconnecting')).toHaveCount(0);
+  });
+
+  test('tells the user when the app goes away', async ({ page }) => {
+    await page.goto(ui.url);
+    await expect(page.getByTestId('endpoint')).toBeVisible();
+    await expect.poll(() => bridge.listenerCount()).toBe(1);
+    await ui.close();
+    await expect(page.getByRole('status').filter({ hasText: 'Connection to the app lost' })).toBeVisible();
+  });
+
   test('refuses the page itself when opened through a foreign Host name', async () => {
     expect(await statusWithHost(ui.origin, 'attacker.example', undefined, '/ui/')).toBe(403);
   });

@@ -82,15 +82,18 @@ function createEventHub(headers: Record<string, string>) {
   async function run(): Promise<void> {
     let delayMs = 500;
     while (listeners.size > 0) {
-      const opened = await readEventStream('/api/events', headers, {
+      let opened = false;
+      const outcome = await readEventStream('/api/events', headers, {
         onopen: () => {
+          opened = true;
           delayMs = 500;
           connectionListeners.forEach((listener) => listener(true));
         },
         onevent: (event, data) => listeners.get(event)?.forEach((listener) => listener(data)),
       });
-      connectionListeners.forEach((listener) => listener(false));
-      if (opened === 'refused') break;
+      // Only a stream that was open can be lost; a refused or unreachable start shows up as the load error.
+      if (opened) connectionListeners.forEach((listener) => listener(false));
+      if (outcome === 'refused') break;
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       delayMs = Math.min(delayMs * 2, 10_000);
     }
