@@ -120,11 +120,14 @@ function streamEvents(req: IncomingMessage, res: ServerResponse, context: RouteC
   res.writeHead(200, { ...securityHeaders, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
   res.write(': connected\n\n');
   context.streams.add(res);
-  const unsubscribe = context.bridge.subscribe((event, payload) => {
-    res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
-  });
-  const heartbeat = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
+  // An event can arrive between end() (on close) and the 'close' event: writing then would throw.
+  const send = (text: string) => {
+    if (!res.writableEnded && !res.destroyed) res.write(text);
+  };
+  const unsubscribe = context.bridge.subscribe((event, payload) => send(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`));
+  const heartbeat = setInterval(() => send(': ping\n\n'), heartbeatMs);
   req.socket.setTimeout(0);
+  res.on('error', () => {}); // a peer that vanished mid-write; 'close' below cleans up
   res.on('close', () => {
     clearInterval(heartbeat);
     unsubscribe();

@@ -136,12 +136,15 @@ describe('serveUi', () => {
     await expect.poll(() => listeners.size).toBe(0);
   });
 
-  it('ends open event streams on close', async () => {
-    const { ui, auth } = await start();
+  it('ends open event streams on close, even when an event arrives while closing', async () => {
+    const { bridge, listeners } = createTestBridge();
+    const { ui, auth } = await start(bridge);
     const response = await fetch(`${ui.origin}/api/events`, { headers: auth });
     const reader = response.body!.getReader();
     await reader.read();
-    await ui.close();
+    const closing = ui.close();
+    for (const listener of listeners) listener('tools:changed', []);
+    await closing;
     const rest = await reader.read().catch(() => ({ done: true }));
     expect(rest.done).toBe(true);
   });
