@@ -3,6 +3,10 @@ export interface LoginOverHttpOptions {
   follow?: boolean;
   /** Press "Cancel" on the login page instead (the IdP then redirects with error=access_denied). */
   cancel?: boolean;
+  /** A cookie jar to reuse across sign-ins, like a browser that is still signed in at the IdP. */
+  cookies?: Map<string, string>;
+  /** Sees the HTML of every IdP page before the form on it is submitted. */
+  onPage?: (html: string) => void;
 }
 
 const maxSteps = 12;
@@ -14,7 +18,7 @@ const maxSteps = 12;
  */
 export async function loginOverHttp(authorizationUrl: string, name = 'alice', options: LoginOverHttpOptions = {}): Promise<string> {
   const idpOrigin = new URL(authorizationUrl).origin;
-  const jar = new Map<string, string>();
+  const jar = options.cookies ?? new Map<string, string>();
   let response = await send(jar, authorizationUrl);
   for (let step = 0; step < maxSteps; step += 1) {
     const location = response.headers.get('location');
@@ -23,7 +27,7 @@ export async function loginOverHttp(authorizationUrl: string, name = 'alice', op
       if (new URL(next).origin !== idpOrigin) return finish(next, options);
       response = await send(jar, next);
     } else if (response.status === 200 && new URL(response.url).pathname.startsWith('/interaction/')) {
-      await response.body?.cancel();
+      options.onPage?.(await response.text());
       response = await send(jar, response.url, formFor(name, options));
     } else {
       throw new Error(`demo IdP answered ${response.status} at ${new URL(response.url).pathname}: ${await response.text()}`);

@@ -7,6 +7,7 @@ import { startDemoIdp } from '../../electron/core/demo/demoIdp.ts';
 import { verifyBearer } from '../../electron/core/demo/verifyBearer.ts';
 import type { DemoIdp } from '../../electron/core/demo/demoIdp.ts';
 import { loginOverHttp } from '../helpers/loginOverHttp.ts';
+import type { LoginOverHttpOptions } from '../helpers/loginOverHttp.ts';
 
 const appResource = 'urn:graphql-mcp-desktop:app';
 const ordersApi = 'http://127.0.0.1:9/orders/graphql';
@@ -36,7 +37,7 @@ afterAll(async () => {
 });
 
 /** A full authorization-code + PKCE sign-in for the app resource and both APIs. */
-async function signIn(name = 'alice', redirectUri = 'http://127.0.0.1:4567/callback') {
+async function signIn(name = 'alice', redirectUri = 'http://127.0.0.1:4567/callback', login: LoginOverHttpOptions = {}) {
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const params = new URLSearchParams({
@@ -48,7 +49,7 @@ async function signIn(name = 'alice', redirectUri = 'http://127.0.0.1:4567/callb
     code_challenge_method: 'S256',
   });
   for (const resource of [appResource, ordersApi, usersApi]) params.append('resource', resource);
-  const callback = await loginOverHttp(client.buildAuthorizationUrl(config, params).href, name);
+  const callback = await loginOverHttp(client.buildAuthorizationUrl(config, params).href, name, login);
   const tokens = await client.authorizationCodeGrant(
     config,
     new URL(callback),
@@ -106,6 +107,21 @@ describe('startDemoIdp', () => {
     expect(decodeJwt(tokens.access_token).sub).toBe(`<b>o'hara</b>`);
   });
 
+  it('shows a consent page, with the name escaped, when the browser is still signed in', async () => {
+    const cookies = new Map<string, string>();
+    const pages: string[] = [];
+    await signIn('<i>kim</i>', undefined, { cookies, onPage: (html) => pages.push(html) });
+    expect(pages).toHaveLength(1);
+    expect(pages[0]).toContain('<input id="login" name="login"');
+    const { tokens } = await signIn('ignored', undefined, { cookies, onPage: (html) => pages.push(html) });
+    expect(pages).toHaveLength(2);
+    expect(pages[1]).toContain('Signed in as <strong>&#60;i&#62;kim&#60;/i&#62;</strong>');
+    expect(pages[1]).not.toContain('<i>kim</i>');
+    expect(pages[1]).not.toContain('name="login"');
+    expect(decodeJwt(tokens.access_token).sub).toBe('<i>kim</i>');
+    expect(tokens.refresh_token).toEqual(expect.any(String));
+  });
+
   it('refuses an authorization request without PKCE', async () => {
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: 'http://127.0.0.1:4567/callback',
@@ -115,6 +131,19 @@ describe('startDemoIdp', () => {
     const callback = new URL(await loginOverHttp(url.href));
     expect(callback.searchParams.get('error')).toBe('invalid_request');
     expect(callback.searchParams.get('code')).toBeNull();
+  });
+
+  it('renders an escaped error page, not a redirect, for a redirect_uri it does not know', async () => {
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: 'http://localhost:4567/callback',
+      scope: 'openid',
+      state: '<script>x</script>',
+    });
+    const response = await fetch(url, { redirect: 'manual' });
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(html).toContain('invalid_redirect_uri');
+    expect(html).not.toContain('<script>');
   });
 
   it('redirects with access_denied when the user cancels', async () => {

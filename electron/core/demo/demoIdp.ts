@@ -8,7 +8,7 @@ import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.j
 import type { OidcClient, OidcContext, ResourceServerInfo, TokenSource } from 'oidc-provider';
 import { silentLogger } from '../log/Logger.ts';
 import type { Logger } from '../log/Logger.ts';
-import { handleLoginPage } from './demoLoginPages.ts';
+import { handleLoginPage, renderError } from './demoLoginPages.ts';
 import { registerTokenExchangeGrant, tokenExchangeGrantType } from './tokenExchangeGrant.ts';
 
 export const demoClientId = 'graphql-mcp-desktop';
@@ -172,6 +172,7 @@ function providerConfiguration(
     findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: () => ({ sub }) }),
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     pkce: { required: () => true },
+    renderError,
     // Every grant that includes offline_access gets a refresh token (the default also needs prompt=consent).
     issueRefreshToken: (_ctx: unknown, client: OidcClient, source: TokenSource) =>
       client.grantTypeAllowed('refresh_token') && source.scopes.has('offline_access'),
@@ -179,8 +180,9 @@ function providerConfiguration(
       token.gty === 'token_exchange' ? { act: { sub: token.clientId } } : undefined, // RFC 8693 §4.1
     features: {
       devInteractions: { enabled: false },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // A public client may introspect and revoke only its own tokens.
+      introspection: { enabled: true, allowedPolicy: ownTokenOnly },
+      revocation: { enabled: true, allowedPolicy: ownTokenOnly },
       resourceIndicators: {
         enabled: true,
         // Decision: an authorization request without `resource` is for the app's own resource.
@@ -203,6 +205,10 @@ function providerConfiguration(
       Session: 14 * 24 * 3600,
     },
   };
+}
+
+function ownTokenOnly(_ctx: unknown, client: OidcClient, token: { clientId?: string }): boolean {
+  return token.clientId === client.clientId;
 }
 
 function emptyStats(): DemoIdpStats {

@@ -162,6 +162,14 @@ button{padding:.5rem 1rem;margin-right:.5rem}.error{color:#b00020}</style></head
 <body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
 }
 
+/** oidc-provider's error page (bad redirect_uri, unknown client, …): fixed words plus the escaped OAuth error. */
+export function renderError(ctx: { type: string; body: unknown }, out: Record<string, unknown>): void {
+  ctx.type = 'html';
+  const error = escapeHtml(String(out.error ?? 'server_error'));
+  const description = escapeHtml(String(out.error_description ?? ''));
+  ctx.body = renderPage('Sign-in error', `<p><code>${error}</code></p><p>${description}</p><p>Start the sign-in again from the app.</p>`);
+}
+
 function sendHtml(res: ServerResponse, status: number, html: string): void {
   res.writeHead(status, {
     'Content-Type': 'text/html; charset=utf-8',
