@@ -144,7 +144,20 @@ function deprecationNote(reason: string | null | undefined): string | undefined 
 
 /** A default held as a GraphQL internal value (schema defaults) → its JSON form (enum names, not internal values). */
 export function internalValueToJson(value: unknown, type: GraphQLInputType): unknown {
-  const ast = astFromValue(value, type);
-  return ast ? valueFromASTUntyped(ast) : undefined;
+  try {
+    const ast = astFromValue(value, type);
+    return ast ? valueFromASTUntyped(ast) : undefined;
+  } catch {
+    // astFromValue refuses object values of custom scalars (a JSON scalar's `= {a: 1}`); SDL-built scalars keep them as JSON.
+    return isJsonValue(value) ? value : undefined;
+  }
+}
+
+function isJsonValue(value: unknown): boolean {
+  try {
+    return JSON.stringify(value) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
