@@ -1,15 +1,18 @@
 // `npm start`: the Electron app when its binary is installed, otherwise headless mode (the same core, no window).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 
+// Read the wrapper's path.txt ourselves: require('electron') would try to download a missing binary (offline here).
 function electronBinary(): string | undefined {
-  try {
-    const binary = createRequire(import.meta.url)('electron') as unknown;
-    return typeof binary === 'string' && existsSync(binary) ? binary : undefined;
-  } catch {
-    return undefined; // the npm wrapper throws when its binary was never downloaded
-  }
+  const dir = path.dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+  const pathFile = path.join(dir, 'path.txt');
+  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+  const executable = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : undefined;
+  if (!executable) return undefined;
+  const binary = override ? path.join(override, executable) : path.join(dir, 'dist', executable);
+  return existsSync(binary) ? binary : undefined;
 }
 
 const args = process.argv.slice(2);
@@ -20,5 +23,9 @@ if (binary) {
   process.exit(spawnSync(binary, ['.', ...args], { stdio: 'inherit' }).status ?? 1);
 }
 process.stdout.write("Electron's binary is not installed: starting headless mode.\n");
+if (!existsSync('dist/renderer/index.html')) {
+  process.stdout.write('Building the window once (vite build)…\n');
+  spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+}
 const { runCli } = await import('../electron/core/cli.ts');
 process.exitCode = await runCli(args);

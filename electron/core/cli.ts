@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAuth } from './auth/createAuth.ts';
 import { formatProblem } from './config/AppConfig.ts';
@@ -10,6 +12,10 @@ import { openWithPlatform } from './openWithPlatform.ts';
 import { describeAuthState } from './auth/AuthState.ts';
 import type { AudienceWarning } from './auth/analyzeAudience.ts';
 import { startCore, type CoreHandle } from './startCore.ts';
+import { serveUi, type UiServer } from './ui/serveUi.ts';
+
+/** The built renderer, shared with the Electron window. */
+const rendererDir = path.resolve(import.meta.dirname, '../../dist/renderer');
 
 const usage = `Usage: npm start -- [--config FILE] [--port N] [--log-level error|warn|info|debug]
        npm start -- logout        sign out: revoke the refresh token and delete it from the keychain`;
@@ -26,11 +32,13 @@ export async function runCli(argv: string[]): Promise<number> {
   if (parsed.command === 'logout') return runLogout(parsed.config, logger);
   try {
     const core = await startCore({ configPath: parsed.config, port: parsed.port, logger, openExternal: openWithPlatform });
-    report(core);
     if (core.mode === 'demo') process.stdout.write('No config file found: running the built-in demo (see README, "Config").\n');
+    report(core);
     process.stdout.write(`MCP endpoint: ${core.endpoint}\n`);
+    const ui = await serveWindow(core, logger);
     await signInIfNeeded(core);
     await waitForSignal();
+    await ui?.close();
     await core.close();
     return 0;
   } catch (error) {
@@ -56,6 +64,17 @@ function report(core: CoreHandle): void {
     if (event === 'warnings:changed') printWarnings();
   });
   core.auth.onChange((state) => process.stdout.write(`Sign-in: ${describeAuthState(state)}\n`));
+}
+
+/** Headless mode serves the same window as the app to a browser, when the renderer has been built. */
+async function serveWindow(core: CoreHandle, logger: ReturnType<typeof createLogger>): Promise<UiServer | undefined> {
+  if (!existsSync(path.join(rendererDir, 'index.html'))) {
+    process.stdout.write('Window not built (run "npm run build:renderer"); serving MCP only.\n');
+    return undefined;
+  }
+  const ui = await serveUi({ bridge: core.bridge, rendererDir, logger });
+  process.stdout.write(`Window: ${ui.url}\n`);
+  return ui;
 }
 
 /** With `signIn` configured and no usable grant in the keychain, start the browser sign-in and print its URL. */
