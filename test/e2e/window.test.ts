@@ -93,18 +93,18 @@ test.describe('serveUi with the built renderer', () => {
     await page.goto(ui.url);
     const copy = page.getByRole('button', { name: 'Copy MCP endpoint URL' });
     await expect(copy).toBeVisible();
-    for (let i = 0; i < 5 && !(await copy.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+    for (let i = 0; i < 5 && !(await copy.evaluate((el) => el.matches(':focus'))); i++) await page.keyboard.press('Tab');
     await expect(copy).toBeFocused();
     await page.keyboard.press('Enter');
     await expect(copy).toHaveText('Copied');
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('http://127.0.0.1:47320/mcp');
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe('http://127.0.0.1:47320/mcp');
   });
 
   test('fits a narrow window in one column', async ({ page }) => {
     await page.setViewportSize({ width: 560, height: 800 });
     await page.goto(ui.url);
     await expect(page.getByTestId('endpoint')).toBeVisible();
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    const width = await page.locator('html').evaluate((el) => el.scrollWidth);
     expect(width).toBeLessThanOrEqual(560);
     await screenshot(page, 'window-narrow-light');
   });
