@@ -36,6 +36,7 @@ interface ParsedDocument {
 
 // Texts (operation + fragments) already found valid against a schema: hot reload re-runs buildTools on every edit.
 const validTexts = new WeakMap<GraphQLSchema, Set<string>>();
+const maxCachedTexts = 20_000;
 
 /**
  * The pure part of loading operations: parses, validates against the schema and converts every named operation
@@ -145,8 +146,9 @@ function validateOperation(
   report: (problem: Problem) => void,
 ): boolean {
   const text = [operation, ...fragments].map(textOf).join('\n');
-  const valid = validTexts.get(schema) ?? new Set<string>();
-  validTexts.set(schema, valid);
+  let valid = validTexts.get(schema);
+  // Bounded: a long session of edits would otherwise keep every version ever typed.
+  if (!valid || valid.size > maxCachedTexts) validTexts.set(schema, (valid = new Set<string>()));
   if (valid.has(text)) return true;
   const errors = validate(schema, { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] });
   for (const error of errors) {
