@@ -37,17 +37,22 @@ afterAll(async () => {
 });
 
 /** A full authorization-code + PKCE sign-in for the app resource and both APIs. */
-async function signIn(name = 'alice', redirectUri = 'http://127.0.0.1:4567/callback', login: LoginOverHttpOptions = {}) {
+async function signIn(
+  name = 'alice',
+  redirectUri = 'http://127.0.0.1:4567/callback',
+  login: LoginOverHttpOptions = {},
+  prompt: string | undefined = 'consent',
+) {
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const params = new URLSearchParams({
     redirect_uri: redirectUri,
     scope: 'openid offline_access orders:read users:read',
-    prompt: 'consent',
     state,
     code_challenge: await client.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
   });
+  if (prompt) params.set('prompt', prompt);
   for (const resource of [appResource, ordersApi, usersApi]) params.append('resource', resource);
   const callback = await loginOverHttp(client.buildAuthorizationUrl(config, params).href, name, login);
   const tokens = await client.authorizationCodeGrant(
@@ -100,6 +105,11 @@ describe('startDemoIdp', () => {
     expect(claims).toMatchObject({ aud: appResource, sub: 'alice', iss: idp.issuer, client_id: idp.clientId });
     expect(tokens.claims()?.sub).toBe('alice');
     expect(idp.stats().authorizationCode).toBe(before + 1);
+  });
+
+  it('issues a refresh token for offline_access even without prompt=consent', async () => {
+    const { tokens } = await signIn('lee', undefined, {}, undefined);
+    expect(tokens.refresh_token).toEqual(expect.any(String));
   });
 
   it('takes any name as the subject, markup included', async () => {
@@ -215,6 +225,29 @@ describe('token exchange (RFC 8693)', () => {
     await expect(exchange('not-a-jwt', usersApi)).rejects.toMatchObject({ error: 'invalid_grant' });
     const [header, payload] = (await signIn('mallory')).tokens.access_token.split('.');
     await expect(exchange(`${header}.${payload}.AAAA`, usersApi)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('accepts the target as audience instead of resource, and narrows to a requested scope', async () => {
+    const { tokens } = await signIn('mia');
+    const response = await client.genericGrantRequest(config, exchangeGrant, {
+      subject_token: tokens.access_token,
+      subject_token_type: accessTokenType,
+      audience: ordersApi,
+      scope: 'orders:read',
+    });
+    expect(response.scope).toBe('orders:read');
+    expect(decodeJwt(response.access_token)).toMatchObject({ aud: ordersApi, sub: 'mia', scope: 'orders:read' });
+  });
+
+  it('answers invalid_scope for a scope the target API does not have', async () => {
+    const { tokens } = await signIn('nina');
+    const request = client.genericGrantRequest(config, exchangeGrant, {
+      subject_token: tokens.access_token,
+      subject_token_type: accessTokenType,
+      resource: usersApi,
+      scope: 'orders:read',
+    });
+    await expect(request).rejects.toMatchObject({ error: 'invalid_scope' });
   });
 
   it('answers invalid_request for a wrong subject_token_type', async () => {

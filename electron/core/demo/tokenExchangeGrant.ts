@@ -103,7 +103,10 @@ async function verifySubjectToken(
   return payload as JWTPayload & { sub: string };
 }
 
-/** The requested scopes if all belong to the API, else all of the API's scopes when none were asked for. */
+/**
+ * The requested scopes if all belong to the API, else all of the API's scopes when none were asked for.
+ * Demo policy: the user's consent at sign-in is not consulted (a JWT subject token does not name its grant).
+ */
 function resolveScope(requested: string | undefined, apiScopes: string[]): string {
   if (requested === undefined || requested.trim() === '') return apiScopes.join(' ');
   const scopes = requested.split(' ').filter(Boolean);
