@@ -88,35 +88,48 @@ function signInRequired(api: ApiConfig, wwwAuthenticate: string | null): CallToo
 
 async function send(tool: OperationToRun, args: Record<string, unknown>, deps: ExecuteOperationDeps, token: string | undefined, signal?: AbortSignal): Promise<Sent> {
   const { api } = deps;
+  const maxBytes = deps.maxResponseBytes ?? defaultMaxResponseBytes;
   const request = buildGraphqlRequest({ endpoint: api.endpoint, headers: api.headers, document: tool.document, operationName: tool.operationName, variables: args, token });
-  const timeout = AbortSignal.timeout(api.timeoutMs);
-  const aborter = new AbortController();
-  const signals = signal ? [timeout, signal, aborter.signal] : [timeout, aborter.signal];
+  // One controller for all three reasons to stop (timeout, caller cancel, size cap); `stopped` says which fired.
+  const controller = new AbortController();
+  let stopped: 'timeout' | 'cancelled' | 'too-large' | undefined;
+  const stop = (reason: typeof stopped) => {
+    stopped ??= reason;
+    controller.abort();
+  };
+  const timer = setTimeout(() => stop('timeout'), api.timeoutMs);
+  const onCancel = () => stop('cancelled');
+  if (signal?.aborted) stop('cancelled');
+  signal?.addEventListener('abort', onCancel, { once: true });
   try {
-    const response = await deps.fetch(request.url, { ...request.init, redirect: 'manual', signal: AbortSignal.any(signals) });
-    const body = await readCapped(response, deps.maxResponseBytes ?? defaultMaxResponseBytes, aborter);
-    if (body === undefined) return { failure: tooLarge(api, deps.maxResponseBytes ?? defaultMaxResponseBytes) };
+    const response = await deps.fetch(request.url, { ...request.init, redirect: 'manual', signal: controller.signal });
+    const body = await readCapped(response, maxBytes, () => stop('too-large'));
+    if (body === undefined) return { failure: tooLarge(api, maxBytes) };
     return { status: response.status, body, wwwAuthenticate: response.headers.get('www-authenticate') };
   } catch (error) {
-    // Our own abort means the size cap was hit while the stream was being torn down.
-    if (aborter.signal.aborted) return { failure: tooLarge(api, deps.maxResponseBytes ?? defaultMaxResponseBytes) };
-    return { failure: sendFailure(error, api, timeout, signal) };
+    return { failure: sendFailure(error, api, stopped, maxBytes) };
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onCancel);
   }
 }
 
-/** Reads the body as text, or returns undefined (and aborts the download) once it passes `maxBytes`. */
-async function readCapped(response: Response, maxBytes: number, aborter: AbortController): Promise<string | undefined> {
-  if (Number(response.headers.get('content-length')) > maxBytes) {
-    aborter.abort();
+/** Reads the body as text, or returns undefined (after calling `abort` to drop the download) once it passes `maxBytes`. */
+async function readCapped(response: Response, maxBytes: number, abort: () => void): Promise<string | undefined> {
+  const declared = response.headers.get('content-length');
+  if (declared !== null && Number(declared) > maxBytes) {
+    abort();
     return undefined;
   }
+  // fetch enforces a declared Content-Length, so a declared size within the cap can be read in one go (faster).
+  if (declared !== null && /^\d+$/.test(declared)) return response.text();
   if (!response.body) return '';
   const chunks: Uint8Array[] = [];
   let received = 0;
   for await (const chunk of response.body) {
     received += chunk.byteLength;
     if (received > maxBytes) {
-      aborter.abort();
+      abort();
       return undefined;
     }
     chunks.push(chunk);
@@ -128,9 +141,11 @@ function tooLarge(api: ApiConfig, maxBytes: number): CallToolResult {
   return errorResult(`The GraphQL API ${api.name} answered with more than ${maxBytes} bytes; the response was cut off and not used.`);
 }
 
-function sendFailure(error: unknown, api: ApiConfig, timeout: AbortSignal, signal?: AbortSignal): CallToolResult {
-  if (timeout.aborted) return errorResult(`The GraphQL API ${api.name} did not answer in time: timed out after ${api.timeoutMs} ms.`);
-  if (signal?.aborted) return errorResult(`The call to the GraphQL API ${api.name} was cancelled.`);
+function sendFailure(error: unknown, api: ApiConfig, stopped: 'timeout' | 'cancelled' | 'too-large' | undefined, maxBytes: number): CallToolResult {
+  if (stopped === 'timeout') return errorResult(`The GraphQL API ${api.name} did not answer in time: timed out after ${api.timeoutMs} ms.`);
+  if (stopped === 'cancelled') return errorResult(`The call to the GraphQL API ${api.name} was cancelled.`);
+  // The size cap aborted the stream while it was being read.
+  if (stopped === 'too-large') return tooLarge(api, maxBytes);
   const code = networkErrorCode(error);
   const origin = originOf(api.endpoint);
   if (code === 'ECONNREFUSED') return errorResult(`The GraphQL API ${api.name} could not be reached at ${origin}: connection refused.`);

@@ -135,6 +135,18 @@ describe('executeOperation', () => {
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
+  it('times out when the API sends headers and then stalls the body', async () => {
+    upstream.respond = (_request, res) => (res.writeHead(200, { 'content-type': 'application/json' }).write('{"data":'), true);
+    const result = await executeOperation(hello, {}, { ...deps, api: { ...deps.api, timeoutMs: 150 } });
+    expect(textOf(result)).toContain('timed out after 150 ms');
+  });
+
+  it('reports a cancellation without calling the API when the caller signal is already aborted', async () => {
+    const result = await executeOperation(hello, {}, deps, AbortSignal.abort());
+    expect(textOf(result)).toContain('cancelled');
+    expect(upstream.requests).toHaveLength(0);
+  });
+
   it('reports a cancellation when the caller aborts', async () => {
     upstream.respond = () => true;
     const controller = new AbortController();
