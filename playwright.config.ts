@@ -9,7 +9,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   timeout: 30_000,
-  reporter: [['list']],
+  // scripts/test.ts adds the JSON report's counts to npm test's summary line.
+  reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
   use: {
     headless: true,
     viewport: { width: 1100, height: 760 },
