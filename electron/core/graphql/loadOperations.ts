@@ -63,9 +63,16 @@ async function listOperationFiles(folder: string): Promise<string[]> {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const path = join(folder, entry.name);
     if (entry.isDirectory()) files.push(...(await listOperationFiles(path)));
-    else if (entry.isFile() && operationExtensions.has(extname(entry.name).toLowerCase())) files.push(path);
+    else if (operationExtensions.has(extname(entry.name).toLowerCase()) && (entry.isFile() || (entry.isSymbolicLink() && (await isFile(path))))) {
+      files.push(path);
+    }
   }
   return files;
+}
+
+/** Symlinked operation files are followed; symlinked folders are not (they could loop). */
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then((info) => info.isFile(), () => false);
 }
 
 function compareNames(a: string, b: string): number {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildSchema } from 'graphql';
@@ -34,9 +34,10 @@ describe('loadOperations', () => {
     write('c/deep/Third.graphql', 'query Third { viewer { login } }');
     write('notes.md', 'query NotAnOperation { viewer { login } }');
     write('.hidden/Hidden.graphql', 'query Hidden { viewer { login } }');
+    symlinkSync(write('.hidden/Linked.graphql', 'query Linked { viewer { login } }'), join(folder, 'd-link.graphql'));
     const { tools, problems } = await loadOperations([{ path: folder }], schema, testApi());
     expect(problems).toEqual([]);
-    expect(tools.map((tool) => tool.name)).toEqual(['First', 'AlsoFirst', 'Second', 'Third']);
+    expect(tools.map((tool) => tool.name)).toEqual(['First', 'AlsoFirst', 'Second', 'Third', 'Linked']);
     expect(tools[2]?.source).toEqual({ file: join(folder, 'b/Second.graphql'), line: 1 });
   });
 
