@@ -87,6 +87,23 @@ describe('startDemoIdp', () => {
     expect(idp.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
+  it('is down after close, and starts again on the same port when asked', async () => {
+    const first = await startDemoIdp({ apis: [] });
+    await first.close();
+    await expect(fetch(`${first.issuer}/.well-known/openid-configuration`)).rejects.toThrow();
+    const again = await startDemoIdp({ apis: [], port: first.port });
+    try {
+      expect(again.issuer).toBe(first.issuer);
+      expect((await fetch(`${again.issuer}/.well-known/openid-configuration`)).status).toBe(200);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('refuses an API whose resource is the app resource', async () => {
+    await expect(startDemoIdp({ apis: [{ resource: appResource, scopes: [] }] })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+  });
+
   it('serves a public RS256 key set without private parts', async () => {
     const jwks = (await (await fetch(idp.jwksUri)).json()) as { keys: Record<string, unknown>[] };
     expect(jwks.keys).toHaveLength(1);

@@ -6,6 +6,7 @@ import type { JWK } from 'jose';
 import Provider, { errors } from 'oidc-provider';
 import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.js';
 import type { OidcClient, OidcContext, ResourceServerInfo, TokenSource } from 'oidc-provider';
+import { AppError } from '../errors.ts';
 import { silentLogger } from '../log/Logger.ts';
 import type { Logger } from '../log/Logger.ts';
 import { handleLoginPage, renderError } from './demoLoginPages.ts';
@@ -73,13 +74,18 @@ export async function startDemoIdp(options: DemoIdpOptions): Promise<DemoIdp> {
   });
   const { port } = server.address() as AddressInfo;
   const issuer = `http://127.0.0.1:${port}`;
-  const { provider, stats } = await createProvider(issuer, settings);
-  const callback = provider.callback();
-  server.on('request', (req, res) => {
-    handleLoginPage(provider, req, res, { resourceScopes: settings.resourceScopes, defaultResource: settings.appResource })
-      .then((handled) => handled || callback(req, res))
-      .catch(() => res.writeHead(500).end());
+  const { provider, stats } = await createProvider(issuer, settings).catch(async (error: unknown) => {
+    await closeServer(server);
+    throw error;
   });
+  const callback = provider.callback();
+  const pages = { resourceScopes: settings.resourceScopes, defaultResource: settings.appResource };
+  server.on('request', (req, res) => {
+    handleLoginPage(provider, req, res, pages)
+      .then((handled) => handled || callback(req, res))
+      .catch(() => (res.headersSent ? res.destroy() : res.writeHead(500).end()));
+  });
+  settings.logger.info('demo identity provider listening', { issuer });
   return {
     issuer,
     jwksUri: `${issuer}/jwks`,
@@ -104,7 +110,9 @@ function resolveSettings(options: DemoIdpOptions): Settings {
   const appResource = options.appResource ?? demoAppResource;
   const resourceScopes = new Map<string, string[]>([[appResource, []]]);
   for (const api of options.apis) {
-    if (api.resource === appResource) throw new Error('an API resource must differ from the app resource');
+    if (api.resource === appResource) {
+      throw new AppError('CONFIG_INVALID', 'demo IdP: an API resource must differ from the app resource');
+    }
     resourceScopes.set(api.resource, [...api.scopes]);
   }
   return {
