@@ -37,7 +37,22 @@ export function parseSchemaSdl(sdl: string, file: string): ParsedSchema {
   const problems: Problem[] = [];
   const deduplicated = dropDuplicateDefinitions(document, file, problems);
   const schema = buildLeniently(deduplicated, file, problems);
+  dropLocations(deduplicated);
   return { schema, problems };
+}
+
+/**
+ * Once problems are reported, the schema's AST nodes no longer need their locations, which hold the whole token
+ * chain (about half the schema's memory for GitHub's SDL). Operation locations are kept: they are parsed elsewhere.
+ */
+function dropLocations(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const item of value) dropLocations(item);
+  } else if (value && typeof value === 'object' && 'kind' in value) {
+    const node = value as Record<string, unknown>;
+    if (node.loc) node.loc = undefined;
+    for (const key in node) if (key !== 'loc') dropLocations(node[key]);
+  }
 }
 
 function parseSdlDocument(sdl: string, file: string): DocumentNode {
