@@ -48,7 +48,7 @@ export function verifyBearer(options: VerifyBearerOptions): (authorizationHeader
 }
 
 /** A fixed description per failure: jose's own messages are safe, but fixed text keeps the header predictable. */
-export function describeFailure(error: unknown): string {
+function describeFailure(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'the token has expired';
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'aud') return 'the token was not issued for this API';
