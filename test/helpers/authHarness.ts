@@ -34,7 +34,13 @@ export interface RecordingUpstream {
 export async function startRecordingUpstream(idp: DemoIdp, audience: string): Promise<RecordingUpstream> {
   const verify = verifyBearer({ issuer: idp.issuer, jwksUri: idp.jwksUri, audience });
   const requests: RecordedRequest[] = [];
-  let upstream: RecordingUpstream;
+  const upstream: RecordingUpstream = {
+    url: '',
+    audience,
+    requests,
+    refuseNext: 0,
+    close: () => new Promise((resolve) => (server.close(() => resolve()), server.closeAllConnections())),
+  };
   const server: Server = createServer((req, res) => {
     req.resume();
     req.on('end', async () => {
@@ -54,13 +60,7 @@ export async function startRecordingUpstream(idp: DemoIdp, audience: string): Pr
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  upstream = {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
-    audience,
-    requests,
-    refuseNext: 0,
-    close: () => new Promise((resolve) => (server.close(() => resolve()), server.closeAllConnections())),
-  };
+  upstream.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   return upstream;
 }
 

@@ -102,7 +102,7 @@ describe('createAuth sign-in', () => {
       method: 'POST',
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: idp.clientId }),
     });
-    expect((await refresh.json()).error).toBe('invalid_grant');
+    expect(((await refresh.json()) as { error?: string }).error).toBe('invalid_grant');
     expect((await callApi(auth, apis[0]!)).isError).toBe(true);
     await auth.signOut(); // nothing left to delete: not an error
     expect(auth.state()).toEqual({ status: 'signed-out' });

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiConfig } from '../../electron/core/config/AppConfig.ts';
 import { createAuth } from '../../electron/core/auth/createAuth.ts';
-import type { DemoIdp } from '../../electron/core/demo/demoIdp.ts';
 import { silentLogger } from '../../electron/core/log/Logger.ts';
 import {
   apiConfig, appConfig, browserSigningInAs, callApi, mapSecretStore, startIdp, startRecordingUpstream,
