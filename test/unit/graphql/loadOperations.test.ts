@@ -1,10 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildSchema } from 'graphql';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTools } from '../../../electron/core/graphql/buildTools.ts';
 import { loadOperations } from '../../../electron/core/graphql/loadOperations.ts';
+import { parseSchemaSdl } from '../../../electron/core/graphql/parseSchemaSdl.ts';
+import { validateArguments } from '../../../electron/core/graphql/validateArguments.ts';
 import { testApi } from './testApi.ts';
 
 const schema = buildSchema(`
@@ -173,5 +175,27 @@ describe('buildTools', () => {
     const first = buildTools(documents, schema, testApi());
     expect(buildTools(documents, schema, testApi())).toEqual(first);
     expect(first.tools).toHaveLength(1);
+  });
+});
+
+describe('buildTools at GitHub scale', () => {
+  it('turns 200 operations against GitHub\'s schema into 200 tools without problems', () => {
+    const file = join(import.meta.dirname, '../../../node_modules/@octokit/graphql-schema/schema.graphql');
+    const github = parseSchemaSdl(readFileSync(file, 'utf8'), file).schema;
+    const documents = Array.from({ length: 200 }, (_, index) => ({
+      file: `op${index}.graphql`,
+      text: index % 2 === 0
+        ? `mutation CreateIssue${index}($input: CreateIssueInput!) { createIssue(input: $input) { issue { ...IssueBits } } }`
+        : `query Issues${index}($owner: String!, $name: String!, $first: Int = 10, $orderBy: IssueOrder, $states: [IssueState!]) {
+            repository(owner: $owner, name: $name) { issues(first: $first, orderBy: $orderBy, states: $states) { nodes { ...IssueBits } } } }`,
+    }));
+    documents.push({ file: 'fragments.graphql', text: 'fragment IssueBits on Issue { title number author { login } }' });
+    const { tools, problems } = buildTools(documents, github, testApi({ mutations: 'explicit' }));
+    expect(problems).toEqual([]);
+    expect(tools).toHaveLength(200);
+    const [create, list] = tools;
+    expect(validateArguments(create?.inputSchema ?? {}, { input: { repositoryId: 'R_1', title: 'Bug' } })).toEqual([]);
+    expect(validateArguments(list?.inputSchema ?? {}, { owner: 'o', name: 'n', states: ['OPEN'], orderBy: { field: 'CREATED_AT', direction: 'DESC' } })).toEqual([]);
+    expect(validateArguments(list?.inputSchema ?? {}, { owner: 'o', name: 'n', states: ['open'] })).toEqual(['/states/0: must be one of "CLOSED", "OPEN"']);
   });
 });
