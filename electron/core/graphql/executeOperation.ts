@@ -58,11 +58,14 @@ export async function executeOperation(
     status: 'status' in sent ? sent.status : 'failed',
     ms: Math.round(performance.now() - started),
   });
-  return 'failure' in sent ? sent.failure : interpret(sent, deps.api);
+  return 'failure' in sent ? sent.failure : interpret(sent, deps.api, token !== undefined);
 }
 
-function interpret(sent: { status: number; body: string; wwwAuthenticate: string | null }, api: ApiConfig): CallToolResult {
-  if (sent.status === 401) return signInRequired(api, sent.wwwAuthenticate);
+function interpret(sent: { status: number; body: string; wwwAuthenticate: string | null }, api: ApiConfig, sentToken: boolean): CallToolResult {
+  if (sent.status === 401 && sentToken) return signInRequired(api, sent.wwwAuthenticate);
+  if (sent.status === 401) {
+    return errorResult(`The GraphQL API ${api.name} answered HTTP 401 and no token is configured for it; check its token settings.`);
+  }
   if (sent.status >= 300 && sent.status < 400) {
     return errorResult(`The GraphQL API ${api.name} answered HTTP ${sent.status} (a redirect); redirects are not followed.`);
   }

@@ -100,6 +100,7 @@ describe('executeOperation', () => {
     upstream.respond = (_request, res) => (res.writeHead(401).end(), true);
     const result = await executeOperation(hello, {}, deps);
     expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain('no token is configured');
     expect(upstream.requests).toHaveLength(1);
   });
 
