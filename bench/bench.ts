@@ -1,0 +1,115 @@
+// `npm run bench`: measures the gateway side by side with its baselines in one run and prints one table (also
+// written to bench/RESULTS.md). It reports; it never fails the build on a timing (exit code 0 unless it crashes).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { benchBroker, type BrokerResult } from './benchBroker.ts';
+import { benchGithubSchema, type GithubSchemaResult } from './benchGithubSchema.ts';
+import { benchToolCall } from './benchToolCall.ts';
+import { describeMachine, formatLoad, formatMachine, formatResultsFile, formatTable, megabytes, ms, ratio, type Row } from './formatResults.ts';
+import type { ContenderResult } from './summarize.ts';
+
+const settings = {
+  toolCall: { warmup: 50, calls: 500 },
+  github: { tools: 500, coldStarts: 3, warmup: 10, calls: 100 },
+  broker: { warmup: 50, calls: 950, tokenForCalls: 10_000 },
+};
+const targets = { gatewayRatio: 1.8, coldStartMs: 1000, listMs: 20, rssBytes: 150 * 2 ** 20 };
+
+const notes = [
+  `(a) ${settings.toolCall.warmup} warm-up + ${settings.toolCall.calls} measured calls per contender, round-robin (one call of each per round) so load drift hits all alike. ` +
+    'Upstream: the demo tasks API in its own process; the gateway (`startCore` with a YAML config) in its own process; ' +
+    'the same query document (`tasks(first: 5)`, no variables, since mcp-graphql forwards `variables` as a string). ' +
+    'Clients: `fetch` for direct, the official SDK `Client` over Streamable HTTP for the gateway and over stdio for mcp-graphql 2.0.4.',
+  `(b) ${settings.github.coldStarts} fresh \`node bench/runCore.ts\` processes (median shown): from spawn to the first tools/list answered to an SDK client ` +
+    '(connect + initialize included). GitHub\'s schema.graphql from @octokit/graphql-schema; operations generated from the Query fields ' +
+    '(1–3 levels deep, scalar selections, required arguments as variables, each validated) into a temp folder, one file each. ' +
+    'Sources are TypeScript run by Node\'s type stripping; the file cache is warm.',
+  `(c) ${settings.github.warmup} warm-up + ${settings.github.calls} sequential tools/list calls in one session; "raw" is a plain POST in the same session (server work + transfer, no client-side validation).`,
+  '(d) `process.memoryUsage().rss` of the (b) child right after its first tools/list.',
+  `(e) in-process gateway (ToolRegistry + serveMcp) with two APIs on the same upstream, strategy \`exchange\` (demo oidc-provider, signed in over HTTP, RFC 8693) and \`none\`; ` +
+    `${settings.broker.warmup} warm-up + ${settings.broker.calls} calls each, round-robin. Exchanges counted by the IdP over all ${settings.broker.warmup + settings.broker.calls} exchange-tool calls (the first one mints). ` +
+    `\`tokenFor\` timed directly over ${settings.broker.tokenForCalls} calls with the token cached.`,
+  'Targets are checked on p50. Every number is from this one run; ratios compare contenders measured side by side.',
+];
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const loadBefore = formatLoad();
+  const dir = await mkdtemp(path.join(tmpdir(), 'graphql-mcp-bench-'));
+  const rows: Row[] = [];
+  try {
+    rows.push(...(await section('a', 'tool call', () => benchToolCall({ dir, ...settings.toolCall }).then(toolCallRows))));
+    rows.push(...(await section('b–d', 'GitHub schema', () => benchGithubSchema({ dir, ...settings.github }).then(githubRows))));
+    rows.push(...(await section('e', 'token broker', () => benchBroker({ dir, ...settings.broker }).then(brokerRows))));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  const machine = describeMachine(started, loadBefore);
+  const table = formatTable(rows);
+  process.stdout.write(`\n${formatMachine(machine)}\n\n${table}\n\n`);
+  const resultsFile = path.join(import.meta.dirname, 'RESULTS.md');
+  await writeFile(resultsFile, formatResultsFile(machine, table, notes));
+  process.stdout.write(`Written to ${path.relative(process.cwd(), resultsFile)} (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s).\n`);
+}
+
+/** Runs one part; a part that fails becomes a ✗ row with its message, and the others still run. */
+async function section(id: string, name: string, run: () => Promise<Row[]>): Promise<Row[]> {
+  process.stderr.write(`bench: ${id} ${name}…\n`);
+  try {
+    return await run();
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    return [{ id, measurement: name, result: `failed: ${message}`, target: '', ok: false }];
+  }
+}
+
+function latency(result: ContenderResult, base?: ContenderResult): string {
+  const { p50, p95 } = result.summary;
+  const failed = result.failures > 0 ? ` · ${result.failures} failed` : '';
+  if (!base) return `p50 ${ms(p50)} · p95 ${ms(p95)}${failed}`;
+  return `p50 ${ms(p50)} (${ratio(p50, base.summary.p50)}) · p95 ${ms(p95)} (${ratio(p95, base.summary.p95)})${failed}`;
+}
+
+function toolCallRows([direct, gateway, peer]: ContenderResult[]): Row[] {
+  return [
+    { id: 'a', measurement: 'Direct GraphQL POST (fetch → API)', result: latency(direct!), target: 'baseline' },
+    {
+      id: 'a', measurement: 'Gateway tool call (SDK client → MCP server → API)', result: latency(gateway!, direct),
+      target: `≤ ${targets.gatewayRatio}× direct`, ok: gateway!.failures === 0 && gateway!.summary.p50 / direct!.summary.p50 <= targets.gatewayRatio,
+    },
+    { id: 'a', measurement: 'mcp-graphql tool call (SDK client → stdio → API)', result: latency(peer!, direct), target: '~1.3× (reference)' },
+  ];
+}
+
+function githubRows(result: GithubSchemaResult): Row[] {
+  const cold = result.coldStartMedian;
+  const errors = result.loadErrors.length > 0 ? ` · load errors: ${result.loadErrors.join('; ')}` : '';
+  return [
+    {
+      id: 'b', measurement: `Cold start → first tools/list (GitHub schema, ${result.operations} operations, ${result.tools} tools)`,
+      result: `${ms(cold.totalMs)} = boot ${ms(cold.bootMs)} + imports ${ms(cold.importMs)} + startCore ${ms(cold.startCoreMs)} + connect & list ${ms(cold.firstListMs)}${errors}`,
+      target: `≤ ${targets.coldStartMs / 1000} s`, ok: cold.totalMs <= targets.coldStartMs && result.loadErrors.length === 0,
+    },
+    { id: 'c', measurement: `tools/list, ${result.tools} tools (SDK client)`, result: latency({ name: 'list', summary: result.listViaSdk, failures: 0 }), target: `≤ ${targets.listMs} ms`, ok: result.listViaSdk.p50 <= targets.listMs },
+    { id: 'c', measurement: `tools/list, ${result.tools} tools (raw POST, ${Math.round(result.listBytes / 1024)} KiB)`, result: latency({ name: 'raw', summary: result.listRaw, failures: 0 }), target: '(server + wire)' },
+    { id: 'd', measurement: 'RSS after load (child, after first tools/list)', result: `${megabytes(cold.rssBytes)} (runs: ${result.coldStarts.map((run) => megabytes(run.rssBytes)).join(', ')})`, target: `≤ ${megabytes(targets.rssBytes)}`, ok: cold.rssBytes <= targets.rssBytes },
+  ];
+}
+
+function brokerRows(result: BrokerResult): Row[] {
+  const perThousand = (result.exchanges * 1000) / result.exchangeToolCalls;
+  const overhead = result.exchange.summary.p50 - result.none.summary.p50;
+  return [
+    { id: 'e', measurement: 'Gateway tool call, API with token strategy `none`', result: latency(result.none), target: 'baseline' },
+    { id: 'e', measurement: 'Same, strategy `exchange`, token cached', result: `${latency(result.exchange, result.none)} · Δp50 ${overhead >= 0 ? '+' : ''}${ms(overhead)}`, target: 'broker overhead' },
+    { id: 'e', measurement: 'Broker `tokenFor` with a cached token', result: `${result.tokenForMicros.toFixed(1)} µs per call`, target: '' },
+    {
+      id: 'e', measurement: `Token exchanges per 1000 calls (token lifetime ${result.tokenLifetimeSeconds} s)`,
+      result: `${perThousand.toFixed(0)} (${result.exchanges} in ${result.exchangeToolCalls} calls${result.exchange.failures > 0 ? `, ${result.exchange.failures} failed` : ''})`,
+      target: '1 per API per token lifetime', ok: result.exchanges === 1 && result.exchange.failures === 0,
+    },
+  ];
+}
+
+await main();

@@ -1,0 +1,159 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseSchemaSdl } from '../electron/core/graphql/parseSchemaSdl.ts';
+import { connectHttp } from './connectClient.ts';
+import { generateOperations } from './generateOperations.ts';
+import { startChild } from './startChild.ts';
+import { median, summarize, type Summary } from './summarize.ts';
+
+export interface GithubSchemaOptions {
+  dir: string;
+  /** Tools the gateway should list in total: generated operations plus the 3 default introspection tools. */
+  tools: number;
+  /** Fresh child processes measured for the cold start (the median is reported). */
+  coldStarts: number;
+  warmup: number;
+  calls: number;
+}
+
+export interface ColdStart {
+  /** spawn → first tools/list answered, seen from the client (parent) side. */
+  totalMs: number;
+  /** Inside the child, from process start: Node boot, importing the core, startCore (schema + operations + listen). */
+  bootMs: number;
+  importMs: number;
+  startCoreMs: number;
+  /** Child ready → SDK client connected (initialize) and first tools/list answered. */
+  firstListMs: number;
+  rssBytes: number;
+}
+
+export interface GithubSchemaResult {
+  operations: number;
+  tools: number;
+  schemaWarnings: number;
+  loadErrors: string[];
+  coldStarts: ColdStart[];
+  coldStartMedian: ColdStart;
+  /** tools/list through the SDK client (includes its result validation), and as a raw POST (server + transfer). */
+  listViaSdk: Summary;
+  listRaw: Summary;
+  listBytes: number;
+}
+
+const introspectionTools = 3; // introspect, search, validate are on by default
+const here = import.meta.dirname;
+
+/**
+ * (b) cold start to the first tools/list, (c) tools/list latency and (d) RSS, all with GitHub's public schema and
+ * generated operations, each cold start in a fresh `node bench/runCore.ts` process.
+ */
+export async function benchGithubSchema(options: GithubSchemaOptions): Promise<GithubSchemaResult> {
+  const schemaFile = githubSchemaFile();
+  const { schema, problems } = parseSchemaSdl(await readFile(schemaFile, 'utf8'), schemaFile);
+  const operationsDir = path.join(options.dir, 'ops-github');
+  const operations = await generateOperations(schema, operationsDir, options.tools - introspectionTools);
+  const configPath = path.join(options.dir, 'github.yaml');
+  await writeFile(configPath, [
+    'apis:',
+    '  - name: github',
+    '    endpoint: http://127.0.0.1:9/graphql # never called',
+    `    schema: { file: ${JSON.stringify(schemaFile)} }`,
+    `    operations: [${JSON.stringify(operationsDir)}]`,
+    '',
+  ].join('\n'));
+  const coldStarts: ColdStart[] = [];
+  let ready: Ready | undefined;
+  for (let run = 0; run < options.coldStarts; run += 1) {
+    const last = run === options.coldStarts - 1;
+    const measured = await measureColdStart(configPath, last ? options : undefined);
+    coldStarts.push(measured.coldStart);
+    ready = measured.ready;
+  }
+  return {
+    operations,
+    tools: ready!.tools,
+    schemaWarnings: problems.length,
+    loadErrors: ready!.errors,
+    coldStarts,
+    coldStartMedian: medianColdStart(coldStarts),
+    ...ready!.lists!,
+  };
+}
+
+interface Ready {
+  event: string;
+  endpoint: string;
+  tools: number;
+  errors: string[];
+  bootMs: number;
+  importMs: number;
+  startCoreMs: number;
+  lists?: { listViaSdk: Summary; listRaw: Summary; listBytes: number };
+}
+
+async function measureColdStart(configPath: string, listLoop?: { warmup: number; calls: number }): Promise<{ coldStart: ColdStart; ready: Ready }> {
+  const spawned = performance.now();
+  const child = startChild(path.join(here, 'runCore.ts'), [configPath]);
+  try {
+    const ready = await child.next<Ready>('ready', 60_000);
+    const readyAt = performance.now();
+    const { client, transport } = await connectHttp(ready.endpoint);
+    await client.listTools();
+    const listed = performance.now();
+    child.send('rss');
+    const { rss } = await child.next<{ event: string; rss: number }>('rss');
+    if (listLoop) ready.lists = await measureLists(ready.endpoint, client, transport.sessionId!, listLoop);
+    await client.close();
+    const coldStart = { totalMs: listed - spawned, bootMs: ready.bootMs, importMs: ready.importMs, startCoreMs: ready.startCoreMs, firstListMs: listed - readyAt, rssBytes: rss };
+    return { coldStart, ready };
+  } finally {
+    await child.stop();
+  }
+}
+
+async function measureLists(
+  endpoint: string,
+  client: Awaited<ReturnType<typeof connectHttp>>['client'],
+  sessionId: string,
+  loop: { warmup: number; calls: number },
+): Promise<{ listViaSdk: Summary; listRaw: Summary; listBytes: number }> {
+  const viaSdk = await timeCalls(loop, async () => void (await client.listTools()));
+  let listBytes = 0;
+  const raw = await timeCalls(loop, async () => void (listBytes = (await listRaw(endpoint, sessionId)).length));
+  return { listViaSdk: viaSdk, listRaw: raw, listBytes };
+}
+
+async function timeCalls(loop: { warmup: number; calls: number }, call: () => Promise<void>): Promise<Summary> {
+  for (let index = 0; index < loop.warmup; index += 1) await call();
+  const samples: number[] = [];
+  for (let index = 0; index < loop.calls; index += 1) {
+    const started = performance.now();
+    await call();
+    samples.push(performance.now() - started);
+  }
+  return summarize(samples);
+}
+
+/** tools/list as a plain POST in the SDK client's session: what the server and the wire cost without client parsing. */
+async function listRaw(endpoint: string, sessionId: string): Promise<string> {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`tools/list answered HTTP ${response.status}`);
+  return text;
+}
+
+function medianColdStart(runs: ColdStart[]): ColdStart {
+  const pick = (key: keyof ColdStart) => median(runs.map((run) => run[key]));
+  return { totalMs: pick('totalMs'), bootMs: pick('bootMs'), importMs: pick('importMs'), startCoreMs: pick('startCoreMs'), firstListMs: pick('firstListMs'), rssBytes: pick('rssBytes') };
+}
+
+function githubSchemaFile(): string {
+  // The package's `exports` hides package.json; schema.graphql sits next to its entry point.
+  return path.join(path.dirname(fileURLToPath(import.meta.resolve('@octokit/graphql-schema'))), 'schema.graphql');
+}

@@ -1,0 +1,21 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
+const clientInfo = { name: 'graphql-mcp-desktop-bench', version: '0' };
+
+/** The official SDK client over Streamable HTTP, as an MCP host would connect to the app. */
+export async function connectHttp(endpoint: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+  const transport = new StreamableHTTPClientTransport(new URL(endpoint));
+  const client = new Client(clientInfo);
+  await client.connect(transport);
+  return { client, transport };
+}
+
+/** The official SDK client over stdio: spawns `node script` with `env` added to the SDK's safe default environment. */
+export async function connectStdio(script: string, env: Record<string, string>): Promise<Client> {
+  const transport = new StdioClientTransport({ command: process.execPath, args: [script], env, stderr: 'ignore' });
+  const client = new Client(clientInfo);
+  await client.connect(transport);
+  return client;
+}

@@ -1,0 +1,56 @@
+/** Latency summary of one measured series, in milliseconds. */
+export interface Summary {
+  count: number;
+  p50: number;
+  p95: number;
+  mean: number;
+}
+
+/** Nearest-rank percentile of sorted samples (p in 0..100). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+export function summarize(samples: readonly number[]): Summary {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mean = sorted.reduce((sum, value) => sum + value, 0) / Math.max(1, sorted.length);
+  return { count: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), mean };
+}
+
+export function median(values: readonly number[]): number {
+  return percentile([...values].sort((a, b) => a - b), 50);
+}
+
+/** A named series measured by `measureInterleaved`. */
+export interface Contender {
+  name: string;
+  /** One call; resolves false when the call failed (counted, still timed). */
+  run(): Promise<boolean>;
+}
+
+export interface ContenderResult {
+  name: string;
+  summary: Summary;
+  failures: number;
+}
+
+/**
+ * Warms up, then measures every contender `calls` times round-robin (one call each per round), so drift in the
+ * machine's load (2 shared cores) hits all of them alike. Bounded: exactly (warmup + calls) rounds.
+ */
+export async function measureInterleaved(contenders: readonly Contender[], warmup: number, calls: number): Promise<ContenderResult[]> {
+  for (let round = 0; round < warmup; round += 1) for (const contender of contenders) await contender.run();
+  const samples = contenders.map(() => [] as number[]);
+  const failures = contenders.map(() => 0);
+  for (let round = 0; round < calls; round += 1) {
+    for (const [index, contender] of contenders.entries()) {
+      const started = performance.now();
+      const ok = await contender.run();
+      samples[index]!.push(performance.now() - started);
+      if (!ok) failures[index]! += 1;
+    }
+  }
+  return contenders.map((contender, index) => ({ name: contender.name, summary: summarize(samples[index]!), failures: failures[index]! }));
+}
