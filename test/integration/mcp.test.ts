@@ -113,9 +113,9 @@ describe('serveMcp', () => {
   });
 
   it('keeps a session that is in use when sessionIdleMs passes between calls', async () => {
-    const { mcp } = await serve({ sessionIdleMs: 400 });
+    const { mcp } = await serve({ sessionIdleMs: 500 });
     const client = await connect(mcp.url);
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 12; i++) {
       await client.listTools();
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
