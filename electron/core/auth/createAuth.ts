@@ -8,6 +8,7 @@ import type { ApiAuthorizer } from './ApiAuthorizer.ts';
 import { describeAuthState, type AuthState } from './AuthState.ts';
 import { createGrantSession, revokeRefreshToken, type GrantSession } from './createGrantSession.ts';
 import { createTokenBroker } from './createTokenBroker.ts';
+import { createWarningsTracker } from './createWarningsTracker.ts';
 import { discoverIssuer } from './discoverIssuer.ts';
 import { deleteGrant, loadGrant, saveGrant, type GrantKey, type StoredGrant } from './grantStore.ts';
 import { toAccessToken } from './refreshTokens.ts';
@@ -72,6 +73,8 @@ function createUnconfiguredAuth(config: AppConfig): Auth {
   };
 }
 
+// Long by design: one closure over the sign-in's mutable state (session, pending sign-in, discovered configuration);
+// each step inside is its own short function.
 function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig): Auth {
   const now = options.now ?? Date.now;
   const { logger, secrets } = options;
@@ -84,34 +87,22 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
   // A grant that could not be resumed because the IdP was unreachable: the next API call tries again (F3).
   let unresumed: StoredGrant | undefined;
   const stateListeners = new Set<(state: AuthState) => void>();
-  const warningListeners = new Set<(warnings: AudienceWarning[]) => void>();
-  const tokenWarnings = new Map<string, AudienceWarning[]>();
-  let lastWarnings = '';
+  const warnings = createWarningsTracker({ apis: options.config.apis, now, metadata: () => configuration?.serverMetadata() });
 
   const setState = (next: AuthState): void => {
     state = next;
     logger.info('sign-in state', { state: describeAuthState(next) });
     for (const listener of stateListeners) listener(next);
   };
-  const computeWarnings = (): AudienceWarning[] =>
-    options.config.apis.flatMap((api) => tokenWarnings.get(api.name) ?? analyzeAudience({ api, metadata: configuration?.serverMetadata(), now: now() }));
-  const publishWarnings = (): void => {
-    const warnings = computeWarnings();
-    const text = JSON.stringify(warnings);
-    if (text === lastWarnings) return;
-    lastWarnings = text;
-    for (const listener of warningListeners) listener(warnings);
-  };
   const discover = async (): Promise<client.Configuration> => {
     configuration ??= await discoverIssuer(signIn, { fetch: options.fetch });
-    publishWarnings();
+    warnings.publish();
     return configuration;
   };
   const endSession = (): void => {
     session = undefined;
     broker.clear();
-    tokenWarnings.clear();
-    publishWarnings();
+    warnings.clear();
   };
   const startSession = (grant: StoredGrant, appToken?: SignInResult): GrantSession => {
     const next = createGrantSession({
@@ -132,12 +123,11 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
     session = next;
     return next;
   };
-  const previewPassthrough = async (current: GrantSession): Promise<void> => {
+  const previewPassthrough = (current: GrantSession): void => {
     for (const api of options.config.apis.filter((candidate) => candidate.token.strategy === 'passthrough')) {
       const token = current.cachedAppToken();
-      if (token) tokenWarnings.set(api.name, analyzeAudience({ api, metadata: current.configuration.serverMetadata(), token, now: now() }));
+      if (token) warnings.set(api.name, analyzeAudience({ api, metadata: current.configuration.serverMetadata(), token, now: now() }));
     }
-    publishWarnings();
   };
 
   const restore = async (): Promise<void> => {
@@ -161,7 +151,7 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
       await current.appToken();
       if (session !== current) return;
       setState({ status: 'signed-in', sub: grant.sub, issuer: signIn.issuer });
-      await previewPassthrough(current);
+      previewPassthrough(current);
     } catch (error) {
       if (AppError.is(error, 'AUTH_SIGN_IN_REQUIRED')) return; // onGrantLost already signed out
       const appError = AppError.is(error) ? error : new AppError('AUTH_REFRESH_FAILED', undefined, { cause: error });
@@ -186,10 +176,7 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
     session: currentSession,
     now,
     logger,
-    onAnalyzed: (api, warnings) => {
-      tokenWarnings.set(api, warnings);
-      publishWarnings();
-    },
+    onAnalyzed: warnings.set,
   });
 
   const finishSignIn = async (started: StartedSignIn): Promise<void> => {
@@ -218,7 +205,7 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
     const current = startSession(grant, result);
     if (previous && previous.grant.refreshToken !== grant.refreshToken) await previous.revoke();
     setState({ status: 'signed-in', sub: result.sub, issuer: signIn.issuer });
-    await previewPassthrough(current);
+    previewPassthrough(current);
   };
 
   return {
@@ -270,8 +257,8 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
       }
     },
     authorizer: broker,
-    warnings: computeWarnings,
-    onWarningsChanged: (listener) => subscribe(warningListeners, listener),
+    warnings: warnings.all,
+    onWarningsChanged: warnings.onChanged,
   };
 
   // Sign-out also works before restore (CLI `logout`): the stored grant is read, revoked, then deleted.
