@@ -49,7 +49,7 @@ test.describe('serveUi with the built renderer', () => {
     await expect(tools.getByRole('listitem').filter({ hasText: 'CancelOrder' })).toContainText('destructive');
     await expect(tools.getByRole('listitem').filter({ hasText: 'ListProducts' })).toContainText('read-only');
     const warnings = page.getByRole('region', { name: 'Audience warnings' });
-    await expect(warnings).toContainText('AUDIENCE_MISMATCH');
+    await expect(warnings.getByRole('listitem').first()).toContainText('AUDIENCE_MISMATCH');
     await expect(warnings).toContainText('http://127.0.0.1:4002/billing');
     await expect(page.getByRole('region', { name: 'Problems' })).toContainText('operations/acme/products.graphql:7');
     await expect(page.getByRole('region', { name: 'Connected clients' })).toContainText('claude-code');

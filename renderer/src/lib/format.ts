@@ -35,3 +35,10 @@ export function formatTime(iso: string, now: Date = new Date()): string {
     ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
     : date.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
 }
+
+const severityRank: Readonly<Record<string, number>> = { error: 0, warning: 1, info: 2 };
+
+/** Most severe first, otherwise in the order the app reported them. */
+export function bySeverity<T extends { severity: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => (severityRank[a.severity] ?? 3) - (severityRank[b.severity] ?? 3));
+}

@@ -26,19 +26,19 @@ export const sampleState: MemoryBridgeState = {
   warnings: [
     {
       api: 'billing',
+      severity: 'info',
+      code: 'PASSTHROUGH_CONFIGURED',
+      message: 'billing is configured to receive the sign-in token itself.',
+      fix: 'Prefer "exchange": each API then gets a token minted for its own audience.',
+    },
+    {
+      api: 'billing',
       severity: 'error',
       code: 'AUDIENCE_MISMATCH',
       message: 'The sign-in token is not meant for billing, so calls to billing are refused.',
       expected: 'http://127.0.0.1:4002/billing',
       actual: 'http://127.0.0.1:4001/acme',
       fix: 'Use strategy "exchange" for billing, or sign in with billing as a resource.',
-    },
-    {
-      api: 'billing',
-      severity: 'info',
-      code: 'PASSTHROUGH_CONFIGURED',
-      message: 'billing is configured to receive the sign-in token itself.',
-      fix: 'Prefer "exchange": each API then gets a token minted for its own audience.',
     },
   ],
   clients: [

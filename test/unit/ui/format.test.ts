@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeAuth, formatTime, problemLocation } from '../../../renderer/src/lib/format.ts';
+import { bySeverity, describeAuth, formatTime, problemLocation } from '../../../renderer/src/lib/format.ts';
 
 describe('problemLocation', () => {
   it('names file and line, the file alone, or the API', () => {
@@ -28,5 +28,19 @@ describe('formatTime', () => {
     const now = new Date('2026-11-30T12:00:00');
     expect(formatTime('2026-11-30T10:05:00', now)).not.toMatch(/2026|26/);
     expect(formatTime('2026-11-20T10:05:00', now)).toMatch(/20|11/);
+  });
+});
+
+describe('bySeverity', () => {
+  it('puts errors first, then warnings, then info, keeping the reported order within each', () => {
+    const items = [
+      { severity: 'info', id: 1 },
+      { severity: 'warning', id: 2 },
+      { severity: 'error', id: 3 },
+      { severity: 'info', id: 4 },
+      { severity: 'error', id: 5 },
+    ];
+    expect(bySeverity(items).map((item) => item.id)).toEqual([3, 5, 2, 1, 4]);
+    expect(items[0]?.id).toBe(1);
   });
 });
