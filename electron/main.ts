@@ -58,6 +58,7 @@ function setupQuit(): void {
 function setupSingleInstance(): boolean {
   if (!app.requestSingleInstanceLock()) return false;
   app.on('second-instance', () => showWindow(window));
+  app.on('activate', () => showWindow(window)); // macOS: dock icon clicked
   return true;
 }
 
