@@ -93,12 +93,13 @@ describe('security G: JSON-RPC input', () => {
     expect(response.json.error.code).toBe(-32602);
   });
 
-  it('G6 answers 20000-deep nesting with 400 and keeps serving', async () => {
-    const deep = `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"test_echo","arguments":{"text":${'['.repeat(20000)}${']'.repeat(20000)}}}}`;
-    const response = await rawRequest(mcp.url, { headers: session, body: deep });
-    expect(response.status).toBeLessThan(500);
-    if (response.status === 200) expect(response.json.result?.isError ?? response.json.error).toBeTruthy();
-    else expectJsonError(response, 400);
+  it('G6 answers 20000-deep nesting with 400 (or an isError result inside arguments) and keeps serving', async () => {
+    const deep = `${'['.repeat(20000)}${']'.repeat(20000)}`;
+    const inParams = await rawRequest(mcp.url, { headers: session, body: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":${deep}}` });
+    expectJsonError(inParams, 400, -32700);
+    const inArguments = await rawRequest(mcp.url, { headers: session, body: `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"test_echo","arguments":{"text":${deep}}}}` });
+    expect(inArguments.status).toBe(200);
+    expect(inArguments.json.result.isError).toBe(true);
     const after = await rpc(mcp.url, session, 'tools/list');
     expect(after.json.result.tools.length).toBeGreaterThan(0);
   });

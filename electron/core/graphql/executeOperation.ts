@@ -3,7 +3,7 @@ import type { ApiAuthorizer } from '../auth/ApiAuthorizer.ts';
 import type { ApiConfig } from '../config/AppConfig.ts';
 import { AppError, errorMessages } from '../errors.ts';
 import type { Logger } from '../log/Logger.ts';
-import { buildGraphqlRequest } from './buildGraphqlRequest.ts';
+import { buildGraphqlRequest, type GraphqlRequest } from './buildGraphqlRequest.ts';
 import { errorResult, toToolResult } from './toToolResult.ts';
 
 /** The parts of an `OperationTool` needed to run it. */
@@ -92,7 +92,13 @@ function signInRequired(api: ApiConfig, wwwAuthenticate: string | null): CallToo
 async function send(tool: OperationToRun, args: Record<string, unknown>, deps: ExecuteOperationDeps, token: string | undefined, signal?: AbortSignal): Promise<Sent> {
   const { api } = deps;
   const maxBytes = deps.maxResponseBytes ?? defaultMaxResponseBytes;
-  const request = buildGraphqlRequest({ endpoint: api.endpoint, headers: api.headers, document: tool.document, operationName: tool.operationName, variables: args, token });
+  let request: GraphqlRequest;
+  try {
+    request = buildGraphqlRequest({ endpoint: api.endpoint, headers: api.headers, document: tool.document, operationName: tool.operationName, variables: args, token });
+  } catch {
+    // JSON.stringify throws on absurdly deep arguments (stack depth); refuse rather than throw.
+    return { failure: errorResult('The tool arguments could not be encoded as JSON (nested too deeply).') };
+  }
   // One controller for all three reasons to stop (timeout, caller cancel, size cap); `stopped` says which fired.
   const controller = new AbortController();
   let stopped: 'timeout' | 'cancelled' | 'too-large' | undefined;

@@ -187,6 +187,14 @@ describe('executeOperation', () => {
     expect(textOf(result)).toContain('more than 1000 bytes');
   });
 
+  it('refuses without calling the API when the arguments are nested too deeply to encode', async () => {
+    const deep = JSON.parse(`${'['.repeat(200_000)}${']'.repeat(200_000)}`);
+    const result = await executeOperation(hello, { name: deep }, deps);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain('nested too deeply');
+    expect(upstream.requests).toHaveLength(0);
+  });
+
   it('names the origin when the connection is refused', async () => {
     const spare = createServer();
     await new Promise<void>((resolve) => spare.listen(0, '127.0.0.1', resolve));
