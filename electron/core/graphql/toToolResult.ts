@@ -32,7 +32,13 @@ export function toToolResult(status: number, body: string): CallToolResult {
   }
   const structuredContent: Record<string, unknown> = { data: response.data ?? null };
   if (response.errors) structuredContent.errors = response.errors;
-  const json = JSON.stringify(structuredContent);
+  let json: string;
+  try {
+    json = JSON.stringify(structuredContent);
+  } catch {
+    // Only a response nested deeper than the stack allows gets here; it could not be sent to the client either.
+    return errorResult('The GraphQL API answered with a response nested too deeply to pass on.');
+  }
   if (!response.errors?.length && ok) return { content: [{ type: 'text', text: json }], structuredContent };
   const prefix = ok ? '' : `The GraphQL API answered with HTTP ${status}. `;
   const text = `${prefix}GraphQL errors:\n${listErrors(response.errors ?? [])}\nResponse: ${json}`;

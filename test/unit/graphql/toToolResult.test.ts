@@ -47,6 +47,12 @@ describe('toToolResult', () => {
     }
   });
 
+  it('returns isError when the response is nested too deeply to re-encode', () => {
+    const result = toToolResult(200, `{"data":{"a":${'['.repeat(200_000)}${']'.repeat(200_000)}}}`);
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toBeUndefined();
+  });
+
   it('names the status and echoes no HTML when an error page comes back', () => {
     const result = toToolResult(500, '<html><body>Internal Server Error at /srv/secret/path</body></html>');
     expect(textOf(result)).toBe('The GraphQL API answered with HTTP 500.');
