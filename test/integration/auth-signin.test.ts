@@ -82,6 +82,19 @@ describe('createAuth sign-in', () => {
     expect(orders.requests.at(-1)).toMatchObject({ verified: true, aud: ordersAud });
   });
 
+  it('discards a stored grant made for another signIn.resource without asking the IdP (C7, C11)', async () => {
+    const { auth, apis, secrets } = setup();
+    await auth.signIn();
+    await waitForState(auth, 'signed-in');
+    const changed = appConfig(idp, apis, 'urn:graphql-mcp-desktop:other');
+    const before = idp.stats();
+    const next = createAuth({ config: changed, secrets, openExternal: async () => {}, logger: silentLogger });
+    await next.restore();
+    expect(next.state()).toMatchObject({ status: 'signed-out', reason: expect.stringMatching(/another signIn.resource/) });
+    expect(secrets.entries.size).toBe(0);
+    expect(idp.stats()).toEqual(before);
+  });
+
   it('stays signed out on restore with an empty store', async () => {
     const { auth } = setup();
     await auth.restore();

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiConfig } from '../../electron/core/config/AppConfig.ts';
 import { createAuth } from '../../electron/core/auth/createAuth.ts';
+import { startDemoIdp } from '../../electron/core/demo/demoIdp.ts';
 import { silentLogger } from '../../electron/core/log/Logger.ts';
 import {
-  apiConfig, appConfig, browserSigningInAs, callApi, mapSecretStore, startIdp, startRecordingUpstream,
+  apiConfig, appConfig, appResource, browserSigningInAs, callApi, mapSecretStore, startIdp, startRecordingUpstream,
   waitForState, type RecordingUpstream,
 } from '../helpers/authHarness.ts';
 
@@ -113,6 +114,28 @@ describe('token broker failure states', () => {
     expect(refused.isError).toBe(true);
     expect(JSON.stringify(refused.content)).toMatch(/sign-in required/i);
     await expect(auth.authorizer.tokenFor(apis.orders)).rejects.toMatchObject({ code: 'AUTH_IDP_UNREACHABLE' });
+  });
+
+  it('restores into an error state while the IdP is down, keeps the grant, and retries on the next call (F3)', async () => {
+    const idp = await startIdp([ordersAud]);
+    const apis = [apiConfig('orders', 'exchange', ordersAud, 'http://127.0.0.1:9/graphql')];
+    const secrets = mapSecretStore();
+    const first = createAuth({ config: appConfig(idp, apis), secrets, openExternal: browserSigningInAs('alice'), logger: silentLogger });
+    await first.signIn();
+    await waitForState(first, 'signed-in');
+    const port = idp.port;
+    await idp.close();
+    const restarted = createAuth({ config: appConfig(idp, apis), secrets, openExternal: async () => {}, logger: silentLogger });
+    await restarted.restore();
+    expect(restarted.state()).toMatchObject({ status: 'error', code: 'AUTH_IDP_UNREACHABLE' });
+    await expect(restarted.authorizer.tokenFor(apis[0]!)).rejects.toMatchObject({ code: 'AUTH_SIGN_IN_REQUIRED' });
+    expect(secrets.entries.size).toBe(1);
+    // The IdP comes back (a new demo IdP on the same port forgot the grant): the retry ends in a clean sign-out.
+    const back = await startDemoIdp({ port, appResource, apis: [{ resource: ordersAud, scopes: [] }] });
+    cleanup.push(() => back.close());
+    await expect(restarted.authorizer.tokenFor(apis[0]!)).rejects.toMatchObject({ code: 'AUTH_SIGN_IN_REQUIRED' });
+    expect(restarted.state()).toMatchObject({ status: 'signed-out', reason: expect.stringMatching(/expired or was revoked/) });
+    expect(secrets.entries.size).toBe(0);
   });
 
   it('reports a refused exchange as a tool error and sends nothing upstream (C6)', async () => {

@@ -145,6 +145,11 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
     await resume(lookup.grant);
   };
   const resume = async (grant: StoredGrant): Promise<void> => {
+    if (signIn.resource && !grant.resources.includes(signIn.resource)) {
+      // Refreshing for a resource the grant lacks would burn the refresh token (C7): the config changed, sign in again.
+      await deleteGrant(secrets, key).catch(() => false);
+      return setState({ status: 'signed-out', reason: 'the stored sign-in was made for another signIn.resource; sign in again' });
+    }
     try {
       await discover();
       const current = startSession(grant);
