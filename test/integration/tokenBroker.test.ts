@@ -149,3 +149,13 @@ describe('token broker failure states', () => {
     expect(auth.state().status).toBe('signed-in');
   });
 });
+
+describe('token broker and sign-out', () => {
+  it('does not keep a token whose mint was running when the user signed out', async () => {
+    const { auth, apis } = await signedIn();
+    const minting = auth.authorizer.tokenFor(apis.orders);
+    await auth.signOut();
+    await expect(minting).rejects.toMatchObject({ code: 'AUTH_SIGN_IN_REQUIRED' });
+    await expect(auth.authorizer.tokenFor(apis.orders)).rejects.toMatchObject({ code: 'AUTH_SIGN_IN_REQUIRED' });
+  });
+});

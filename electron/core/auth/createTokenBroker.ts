@@ -42,6 +42,8 @@ export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
   const flights = createSingleFlight<CachedToken>();
   // Which API each live token went to: two APIs never receive the same token string (C2).
   const issuedTo = new Map<string, { api: string; expiresAt: number }>();
+  // Bumped by clear(): a mint that was running at sign-out must not refill the cache afterwards.
+  let generation = 0;
 
   const mint = async (api: ApiConfig, audience: string, forceRefresh: boolean): Promise<CachedToken> => {
     const session = await options.session();
@@ -72,15 +74,18 @@ export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
       if (cached && !callOptions.forceRefresh && isUsable(cached, options.now())) return cached.token;
       if (!callOptions.forceRefresh || !flights.running(key)) cache.delete(key);
       const token = await flights.run(key, async () => {
+        const started = generation;
         const fresh = await mint(api, audience, callOptions.forceRefresh === true).catch((error) => {
           throw explainMintFailure(api, error);
         });
+        if (started !== generation) throw new AppError('AUTH_SIGN_IN_REQUIRED', 'Sign-in required: signed out while the token was being minted');
         cache.set(key, fresh);
         return fresh;
       });
       return token.token;
     },
     clear() {
+      generation += 1;
       cache.clear();
       issuedTo.clear();
     },
