@@ -104,12 +104,18 @@ describe('serveMcp', () => {
     expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(['test_hello']);
   });
 
-  it('closes a session and answers 404 for it when it stays idle past sessionIdleMs', async () => {
+  it('keeps a session whose client holds the GET stream open, and evicts it once the client goes away', async () => {
     const { mcp } = await serve({ sessionIdleMs: 150 });
     const client = await connect(mcp.url);
+    const sessionId = (client.transport as StreamableHTTPClientTransport).sessionId!;
+    await new Promise((resolve) => setTimeout(resolve, 500));
     expect(mcp.sessionCount()).toBe(1);
+    await client.close(); // drops the GET stream without DELETE, like a client that quit
     await waitFor(() => mcp.sessionCount() === 0, 2000);
-    await expect(client.listTools()).rejects.toThrow(/404|Session not found/);
+    const list = { jsonrpc: '2.0', id: 9, method: 'tools/list' };
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId };
+    const response = await fetch(mcp.url, { method: 'POST', headers, body: JSON.stringify(list) });
+    expect(response.status).toBe(404);
   });
 
   it('keeps a session that is in use when sessionIdleMs passes between calls', async () => {

@@ -103,23 +103,29 @@ describe('security H: resource exhaustion', () => {
     expect((await rawRequest(mcp.url, { headers: mcpPostHeaders, body: initializeBody })).status).toBe(200);
   });
 
-  it('H3 evicts idle sessions and closes their SSE streams', async () => {
-    const mcp = await serve({ sessionIdleMs: 200 });
+  it('H3 evicts a session that has no open stream and saw no request for sessionIdleMs', async () => {
+    const mcp = await serve({ sessionIdleMs: 150 });
     const session = await openRawSession(mcp.url);
-    const streamEnded = new Promise<number>((resolve, reject) => {
-      const started = Date.now();
-      const req = request(mcp.url, { method: 'GET', headers: { ...session, accept: 'text/event-stream' }, agent: false }, (res) => {
-        expect(res.statusCode).toBe(200);
-        res.resume();
-        res.on('end', () => resolve(Date.now() - started));
-        res.on('error', () => resolve(Date.now() - started));
-      });
-      req.on('error', reject);
-      req.end();
-    });
-    expect(await streamEnded).toBeLessThan(3000);
+    expect(mcp.sessionCount()).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 600));
     expect(mcp.sessionCount()).toBe(0);
     expect((await rpc(mcp.url, session, 'tools/list')).status).toBe(404);
+  });
+
+  it('H3 keeps a session while its GET stream is open and evicts it after the stream closes', async () => {
+    const mcp = await serve({ sessionIdleMs: 150 });
+    const session = await openRawSession(mcp.url);
+    const stream = request(mcp.url, { method: 'GET', headers: { ...session, accept: 'text/event-stream' }, agent: false });
+    const opened = new Promise<number>((resolve) => stream.on('response', (res) => (res.resume(), resolve(res.statusCode ?? 0))));
+    stream.on('error', () => {});
+    stream.end();
+    expect(await opened).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(mcp.sessionCount()).toBe(1);
+    stream.destroy();
+    const deadline = Date.now() + 3000;
+    while (mcp.sessionCount() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(mcp.sessionCount()).toBe(0);
   });
 
   it('H3 drops a client that sends headers too slowly (headersTimeout)', async () => {

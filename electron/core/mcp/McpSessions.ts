@@ -20,6 +20,8 @@ interface Session {
   server: Server;
   transport: StreamableHTTPServerTransport;
   lastSeen: number;
+  /** Open GET streams: a client listening for notifications is not idle. */
+  streams: number;
 }
 
 /**
@@ -56,7 +58,7 @@ export class McpSessions {
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       enableJsonResponse: this.#options.enableJsonResponse,
-      onsessioninitialized: (id) => void this.#sessions.set(id, { server, transport, lastSeen: Date.now() }),
+      onsessioninitialized: (id) => void this.#sessions.set(id, { server, transport, lastSeen: Date.now(), streams: 0 }),
     });
     server.onclose = () => void (transport.sessionId && this.#sessions.delete(transport.sessionId));
     try {
@@ -75,6 +77,13 @@ export class McpSessions {
     const session = typeof sessionId === 'string' ? this.#sessions.get(sessionId) : undefined;
     if (!session) return sendJsonRpcError(res, 404, -32001, 'Session not found');
     session.lastSeen = Date.now();
+    if (req.method === 'GET') {
+      session.streams++;
+      res.once('close', () => {
+        session.streams--;
+        session.lastSeen = Date.now();
+      });
+    }
     await session.transport.handleRequest(req, res, body);
   }
 
@@ -83,11 +92,14 @@ export class McpSessions {
     for (const session of this.#sessions.values()) void session.server.sendToolListChanged().catch(() => {});
   }
 
-  /** Closes sessions that saw no request for `idleMs` (an open SSE stream alone does not keep one alive). */
+  /**
+   * Closes sessions with no open GET stream that saw no request for `idleMs`. A connected client keeps its stream
+   * open (SSE keep-alives reveal dead ones); sessions left behind by clients that went away are what this reclaims.
+   */
   evictIdle(now: number): void {
     const cutoff = now - this.#options.idleMs;
     for (const [id, session] of this.#sessions) {
-      if (session.lastSeen >= cutoff) continue;
+      if (session.streams > 0 || session.lastSeen >= cutoff) continue;
       this.#sessions.delete(id);
       void session.server.close().catch(() => {});
     }

@@ -22,7 +22,7 @@ export interface ServeMcpOptions {
    * `http://[::1]:<port>`: only pages this server serves run there). A request without Origin is always allowed.
    */
   allowedOrigins?: string[];
-  /** A session with no request for this long is closed; default 30 min. */
+  /** A session with no open GET stream and no request for this long is closed; default 30 min. */
   sessionIdleMs?: number;
   /** New sessions beyond this get 503; default 100. */
   maxSessions?: number;
