@@ -11,11 +11,12 @@ import { createLogger, type LogLevel } from './log/Logger.ts';
 import { openWithPlatform } from './openWithPlatform.ts';
 import { describeAuthState } from './auth/AuthState.ts';
 import type { AudienceWarning } from './auth/analyzeAudience.ts';
+import { appRoot } from './appRoot.ts';
 import { startCore, type CoreHandle } from './startCore.ts';
 import { serveUi, type UiServer } from './ui/serveUi.ts';
 
 /** The built renderer, shared with the Electron window. */
-const rendererDir = path.resolve(import.meta.dirname, '../../dist/renderer');
+const rendererDir = path.join(appRoot, 'dist', 'renderer');
 
 const usage = `Usage: npm start -- [--config FILE] [--port N] [--log-level error|warn|info|debug]
        npm start -- logout        sign out: revoke the refresh token and delete it from the keychain`;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { AppConfig, Problem } from './config/AppConfig.ts';
 import { defaultConfigPath } from './config/defaultConfigPath.ts';
 import { loadConfig } from './config/loadConfig.ts';
+import { appRoot } from './appRoot.ts';
 import { createCoreBridge } from './createCoreBridge.ts';
 import { startDemo } from './demo/startDemo.ts';
 import { createAuth, type Auth } from './auth/createAuth.ts';
@@ -47,7 +48,7 @@ export interface CoreHandle {
 }
 
 /** The app's version, shown in the UI and sent as MCP `serverInfo.version`. */
-export const appVersion: string = (JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version;
+export const appVersion: string = (JSON.parse(readFileSync(path.join(appRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
 /**
  * Starts everything the app runs, without Electron: config (or the built-in demo), tools, and the MCP server on

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSchema, GraphQLError, GraphQLScalarType, Kind, type GraphQLSchema } from 'graphql';
+import { appRoot } from '../appRoot.ts';
 import { createDemoData, type DemoTask } from './demoData.ts';
 import { serveGraphql, type GraphqlHttpServer, type VerifyRequest } from './serveGraphql.ts';
 
 /** The demo APIs' SDL files, shipped next to this module so the demo config can point at them. */
 export const demoSchemaFiles = {
-  tasks: path.join(import.meta.dirname, 'tasks.graphql'),
-  directory: path.join(import.meta.dirname, 'directory.graphql'),
+  tasks: path.join(appRoot, 'electron', 'core', 'demo', 'tasks.graphql'),
+  directory: path.join(appRoot, 'electron', 'core', 'demo', 'directory.graphql'),
 };
 
 const isoDateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { appRoot } from '../appRoot.ts';
 import type { AppConfig } from '../config/AppConfig.ts';
 import { defaultIntrospection, defaultTimeoutMs } from '../config/parseConfig.ts';
 import type { Logger } from '../log/Logger.ts';
@@ -7,7 +8,7 @@ import { demoAppResource, demoClientId, startDemoIdp } from './demoIdp.ts';
 import { verifyBearer } from './verifyBearer.ts';
 
 /** The example operations shipped with the app (top-level `operations/`). */
-export const demoOperationsDir = path.resolve(import.meta.dirname, '../../../operations');
+export const demoOperationsDir = path.join(appRoot, 'operations');
 
 /** The demo APIs' resource indicators: the `aud` each one demands. */
 export const demoResources = { tasks: 'urn:graphql-mcp-desktop:demo:tasks', directory: 'urn:graphql-mcp-desktop:demo:directory' };
