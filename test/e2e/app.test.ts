@@ -1,0 +1,67 @@
+// The real app in headless mode (real core, demo IdP, demo APIs) driven through its window in Chromium, as a user would.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from 'playwright/test';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const screenshotDir = path.join(root, 'test-results', 'screenshots');
+let app: ChildProcessWithoutNullStreams;
+let output = '';
+let home: string;
+
+async function printed(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = output.match(pattern);
+    if (match?.[1]) return match[1];
+    if (Date.now() > deadline) throw new Error(`the app never printed ${pattern}; it printed:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+test.beforeAll(() => {
+  home = mkdtempSync(path.join(os.tmpdir(), 'gmd-e2e-'));
+  // `npm start` as a newcomer runs it: no config file, so the built-in demo.
+  app = spawn(process.execPath, ['scripts/start.ts'], { cwd: root, env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') } });
+  app.stdout.on('data', (chunk) => { output += chunk; });
+  app.stderr.on('data', (chunk) => { output += chunk; });
+  mkdirSync(screenshotDir, { recursive: true });
+});
+
+test.afterAll(async () => {
+  const exited = new Promise((resolve) => app.once('exit', resolve));
+  app.kill('SIGTERM');
+  await exited;
+  rmSync(home, { recursive: true, force: true });
+});
+
+test('a newcomer signs in once through the demo IdP and sees tools, sign-in state and the audience warning', async ({ page, context }) => {
+  const windowUrl = await printed(/Window: (\S+)/);
+  const signInUrl = await printed(/Sign in: (\S+)/);
+  const endpoint = await printed(/MCP endpoint: (\S+)/);
+
+  await page.goto(windowUrl);
+  await expect(page.getByTestId('endpoint')).toHaveText(endpoint);
+  const tools = page.getByRole('region', { name: 'Tools' });
+  await expect(tools.getByRole('listitem').filter({ hasText: 'CreateTask' })).toContainText('destructive');
+  await expect(tools.getByRole('listitem').filter({ hasText: 'directory_ListPeople' })).toContainText('read-only');
+  await page.screenshot({ path: path.join(screenshotDir, 'app-demo-signed-out.png'), fullPage: true });
+
+  // The "system browser": the IdP's real login page, opened from the URL the app printed.
+  const browser = await context.newPage();
+  await browser.goto(signInUrl);
+  await browser.locator('input[name=login]').fill('alice');
+  await browser.locator('button[type=submit]').click();
+  await expect(browser.locator('body')).toContainText(/signed in|close this/i);
+  await browser.close();
+
+  await expect(page.getByText('Signed in as alice')).toBeVisible();
+  const warnings = page.getByRole('region', { name: 'Audience warnings' });
+  await expect(warnings).toContainText('urn:graphql-mcp-desktop:demo:directory');
+  await expect(warnings).toContainText('urn:graphql-mcp-desktop:app');
+  await page.screenshot({ path: path.join(screenshotDir, 'app-demo-signed-in.png'), fullPage: true });
+  expect(await page.content()).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
+});
