@@ -199,4 +199,25 @@ describe('security D: OIDC login', () => {
     nothingPersisted(secrets);
     nothingPersisted(second.secrets);
   });
+
+  it('D12: a sign-out while the code is being redeemed keeps nothing and revokes what the IdP issued', async () => {
+    let redeeming: () => void = () => {};
+    const atTokenEndpoint = new Promise<void>((resolve) => (redeeming = resolve));
+    const slow: typeof fetch = async (input, init) => {
+      if (String(input).endsWith('/token')) {
+        redeeming();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      return fetch(input, init);
+    };
+    const { idp, auth, secrets, signIn } = await started({ fetch: slow });
+    const callback = loginOverHttp(await signIn(), 'alice', { follow: true });
+    await atTokenEndpoint;
+    await auth.signOut();
+    await callback.catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(auth.state()).toEqual({ status: 'signed-out' });
+    expect(idp.stats()).toMatchObject({ authorizationCode: 1, revocations: 1 });
+    nothingPersisted(secrets);
+  });
 });

@@ -6,12 +6,13 @@ import type { SecretStore } from '../secrets/SecretStore.ts';
 import { analyzeAudience, type AudienceWarning } from './analyzeAudience.ts';
 import type { ApiAuthorizer } from './ApiAuthorizer.ts';
 import { describeAuthState, type AuthState } from './AuthState.ts';
-import { createGrantSession, revokeRefreshToken, type GrantSession } from './createGrantSession.ts';
+import { createGrantSession, type GrantSession } from './createGrantSession.ts';
 import { createTokenBroker } from './createTokenBroker.ts';
 import { createWarningsTracker } from './createWarningsTracker.ts';
 import { discoverIssuer } from './discoverIssuer.ts';
 import { deleteGrant, loadGrant, saveGrant, type GrantKey, type StoredGrant } from './grantStore.ts';
 import { toAccessToken } from './refreshTokens.ts';
+import { revokeRefreshToken } from './revokeRefreshToken.ts';
 import { buildSignInRequest } from './signInScope.ts';
 import { startSignIn, type SignInResult, type StartedSignIn } from './startSignIn.ts';
 
@@ -193,7 +194,10 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
       pending = undefined;
       return setState(signInFailedState(error));
     }
-    if (pending !== started) return;
+    if (pending !== started) {
+      // Cancelled (or replaced) while the code was being redeemed: keep nothing, leave nothing valid at the IdP.
+      return revokeRefreshToken(configuration!, result.refreshToken, logger);
+    }
     pending = undefined;
     const previous = session;
     const request = buildSignInRequest(signIn, options.config.apis);
@@ -236,6 +240,7 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
         started = await startSignIn(discovered, signIn, buildSignInRequest(signIn, options.config.apis), {
           openExternal: options.openExternal,
           timeoutMs: options.callbackTimeoutMs,
+          logger,
         });
       } catch (error) {
         // The browser could not be opened (or the URL was refused): nothing started, nothing persisted (D12).

@@ -1,8 +1,10 @@
 import * as client from 'openid-client';
 import type { SignInConfig } from '../config/AppConfig.ts';
 import { AppError } from '../errors.ts';
+import type { Logger } from '../log/Logger.ts';
 import { checkExternalUrl } from './checkExternalUrl.ts';
 import { listenForCallback } from './listenForCallback.ts';
+import { revokeRefreshToken } from './revokeRefreshToken.ts';
 import type { SignInRequest } from './signInScope.ts';
 
 /** The tokens a finished sign-in yields; held in memory only (the refresh token goes to the keychain). */
@@ -17,6 +19,7 @@ export interface SignInResult {
 export interface StartSignInOptions {
   openExternal(url: string): Promise<void>;
   timeoutMs?: number;
+  logger: Logger;
 }
 
 export interface StartedSignIn {
@@ -63,12 +66,19 @@ export async function startSignIn(
   let rejectResult!: (error: unknown) => void;
   const result = new Promise<SignInResult>((resolve, reject) => ((resolveResult = resolve), (rejectResult = reject)));
   result.catch(() => {});
+  let cancelled = false;
   const listener = await listenForCallback({
     expectedState: state,
     timeoutMs: options.timeoutMs,
     onCallback: async (callbackUrl) => {
       try {
-        resolveResult(await redeemCode(configuration, signIn, callbackUrl, { verifier, state, nonce }));
+        const tokens = await redeemCode(configuration, signIn, callbackUrl, { verifier, state, nonce });
+        if (cancelled) {
+          // Cancelled while the code was being redeemed: leave nothing valid at the IdP.
+          await revokeRefreshToken(configuration, tokens.refreshToken, options.logger);
+          return 'failed';
+        }
+        resolveResult(tokens);
         return 'signed-in';
       } catch (error) {
         rejectResult(error);
@@ -90,7 +100,11 @@ export async function startSignIn(
     listener.close();
     throw AppError.is(error) ? error : new AppError('AUTH_SIGN_IN_FAILED', 'The browser could not be opened', { cause: error });
   }
-  return { authorizationUrl, result, cancel: listener.close };
+  const cancel = (): void => {
+    cancelled = true;
+    listener.close();
+  };
+  return { authorizationUrl, result, cancel };
 }
 
 async function redeemCode(
