@@ -4,10 +4,10 @@ import { AppError } from '../errors.ts';
 import type { Logger } from '../log/Logger.ts';
 import type { SecretStore } from '../secrets/SecretStore.ts';
 import { saveGrant, type StoredGrant } from './grantStore.ts';
-import { audiencesOf, decodeJwtClaims } from './jwtClaims.ts';
-import { refreshTokens, type AccessToken, type RefreshedTokens } from './refreshTokens.ts';
+import { audiencesOf } from './jwtClaims.ts';
+import { isUsable, refreshTokens, type AccessToken, type RefreshedTokens } from './refreshTokens.ts';
 import { revokeRefreshToken } from './revokeRefreshToken.ts';
-import { createSingleFlight, isUsable } from './singleFlight.ts';
+import { createSingleFlight } from './createSingleFlight.ts';
 
 export interface GrantSessionOptions {
   configuration: client.Configuration;
@@ -107,9 +107,4 @@ async function introspectAudience(configuration: client.Configuration, token: st
   } catch {
     return undefined;
   }
-}
-
-/** The subject a JWT access token names, for "signed in as". */
-export function subjectOf(token: string): string | undefined {
-  return decodeJwtClaims(token)?.sub;
 }

@@ -5,8 +5,8 @@ import { analyzeAudience, type AudienceWarning } from './analyzeAudience.ts';
 import type { ApiAuthorizer } from './ApiAuthorizer.ts';
 import type { GrantSession } from './createGrantSession.ts';
 import { exchangeToken } from './exchangeToken.ts';
-import type { AccessToken } from './refreshTokens.ts';
-import { createSingleFlight, isUsable } from './singleFlight.ts';
+import { isUsable, type AccessToken } from './refreshTokens.ts';
+import { createSingleFlight } from './createSingleFlight.ts';
 
 export interface TokenBrokerOptions {
   /** The current grant session; rejects with AUTH_SIGN_IN_REQUIRED (or why not) when there is none. */

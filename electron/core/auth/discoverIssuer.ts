@@ -35,7 +35,7 @@ export function checkIssuerUrl(signIn: SignInConfig): { insecure: boolean } {
  * endpoint that may be opened in the browser.
  * @see https://www.rfc-editor.org/rfc/rfc8414#section-3.3, https://www.rfc-editor.org/rfc/rfc7636#section-4.2
  */
-export function checkIssuerMetadata(signIn: SignInConfig, metadata: client.ServerMetadata): void {
+function checkIssuerMetadata(signIn: SignInConfig, metadata: client.ServerMetadata): void {
   if (metadata.issuer !== signIn.issuer) {
     throw refuse(`discovered issuer ${metadata.issuer} differs from the configured ${signIn.issuer}`);
   }

@@ -50,7 +50,10 @@ export function parseStoredGrant(text: string, key: GrantKey): GrantLookup {
   return { status: 'found', grant: value as unknown as StoredGrant };
 }
 
-/** Reads the grant; a discarded entry is deleted so it is never used. Rejects with SECRETS_UNAVAILABLE. */
+/**
+ * Reads the grant; a discarded entry is deleted so it is never used. Rejects with SECRETS_UNAVAILABLE.
+ * @see security cases E1–E4
+ */
 export async function loadGrant(store: SecretStore, key: GrantKey): Promise<GrantLookup> {
   const text = await withSecretsError(store.get(grantAccount(key)));
   if (text === null) return { status: 'none' };
@@ -59,6 +62,7 @@ export async function loadGrant(store: SecretStore, key: GrantKey): Promise<Gran
   return lookup;
 }
 
+/** Stores the grant as JSON under `issuer|clientId`; the only place a refresh token is ever written. */
 export async function saveGrant(store: SecretStore, grant: StoredGrant): Promise<void> {
   await withSecretsError(store.set(grantAccount(grant), JSON.stringify(grant)));
 }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { AppError } from '../errors.ts';
 
-export const callbackPath = '/callback';
+const callbackPath = '/callback';
 
 export interface ListenForCallbackOptions {
   /** Only a callback carrying this `state` ends the wait; others get a static 400 and are otherwise ignored. */

@@ -16,6 +16,16 @@ export interface RefreshedTokens extends AccessToken {
   sub?: string;
 }
 
+/** Clock-skew margin: a quarter of the token's life, at most 30 s, so short-lived tokens stay usable. */
+function marginMs(token: AccessToken): number {
+  return Math.min(30_000, Math.max(0, token.expiresAt - token.issuedAt) / 4);
+}
+
+/** True while the token is not within its clock-skew margin of expiry (security case C12). */
+export function isUsable(token: AccessToken, now: number): boolean {
+  return now < token.expiresAt - marginMs(token);
+}
+
 /** Without `exp` or `expires_in` we assume a short life rather than a long one. */
 const defaultLifetimeSeconds = 60;
 

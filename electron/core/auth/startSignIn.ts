@@ -127,7 +127,7 @@ async function redeemCode(
 }
 
 /** Checks the token response has what a session needs. Pure. */
-export function interpretSignInTokens(tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers): SignInResult {
+function interpretSignInTokens(tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers): SignInResult {
   const sub = tokens.claims()?.sub;
   if (!tokens.refresh_token) {
     throw new AppError('AUTH_SIGN_IN_FAILED', 'The identity provider issued no refresh token (offline_access not granted)');
@@ -143,7 +143,7 @@ export function interpretSignInTokens(tokens: client.TokenEndpointResponse & cli
 }
 
 /** Maps openid-client failures to safe errors: an `error=` callback's own text is never shown (D4, D6). */
-export function toSignInError(error: unknown): AppError {
+function toSignInError(error: unknown): AppError {
   if (AppError.is(error)) return error;
   if (error instanceof client.AuthorizationResponseError) {
     const cancelled = error.error === 'access_denied';

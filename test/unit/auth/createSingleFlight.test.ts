@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createSingleFlight, isUsable } from '../../../electron/core/auth/singleFlight.ts';
+import { createSingleFlight } from '../../../electron/core/auth/createSingleFlight.ts';
+import { isUsable } from '../../../electron/core/auth/refreshTokens.ts';
 
 describe('createSingleFlight', () => {
   it('shares one running promise per key and starts anew after it settles', async () => {
