@@ -11,7 +11,7 @@ import type { ContenderResult } from './summarize.ts';
 
 const settings = {
   toolCall: { warmup: 50, calls: 500 },
-  github: { tools: 500, coldStarts: 3, warmup: 10, calls: 100 },
+  github: { tools: 500, coldStarts: 5, warmup: 10, calls: 200 },
   broker: { warmup: 50, calls: 950, tokenForCalls: 10_000 },
 };
 const targets = { gatewayRatio: 1.8, coldStartMs: 1000, listMs: 20, rssBytes: 150 * 2 ** 20 };
@@ -19,6 +19,7 @@ const targets = { gatewayRatio: 1.8, coldStartMs: 1000, listMs: 20, rssBytes: 15
 const notes = [
   `(a) ${settings.toolCall.warmup} warm-up + ${settings.toolCall.calls} measured calls per contender, round-robin (one call of each per round) so load drift hits all alike. ` +
     'Upstream: the demo tasks API in its own process; the gateway (`startCore` with a YAML config) in its own process; ' +
+    'the relay is a bare node:http server that forwards the body with fetch (no MCP), to show what two loopback hops cost by themselves; ' +
     'the same query document (`tasks(first: 5)`, no variables, since mcp-graphql forwards `variables` as a string). ' +
     'Clients: `fetch` for direct, the official SDK `Client` over Streamable HTTP for the gateway and over stdio for mcp-graphql 2.0.4.',
   `(b) ${settings.github.coldStarts} fresh \`node bench/runCore.ts\` processes (median shown): from spawn to the first tools/list answered to an SDK client ` +
@@ -30,6 +31,7 @@ const notes = [
   `(e) in-process gateway (ToolRegistry + serveMcp) with two APIs on the same upstream, strategy \`exchange\` (demo oidc-provider, signed in over HTTP, RFC 8693) and \`none\`; ` +
     `${settings.broker.warmup} warm-up + ${settings.broker.calls} calls each, round-robin. Exchanges counted by the IdP over all ${settings.broker.warmup + settings.broker.calls} exchange-tool calls (the first one mints). ` +
     `\`tokenFor\` timed directly over ${settings.broker.tokenForCalls} calls with the token cached.`,
+  'CPU/call: this process\'s CPU time around each call (client) and the CPU time of the contender\'s own middle process over the measured calls (hop; gateway, relay or mcp-graphql; from /proc, Linux only). On a busy machine CPU time is steadier than wall time.',
   'Targets are checked on p50. Every number is from this one run; ratios compare contenders measured side by side.',
 ];
 
@@ -71,14 +73,21 @@ function latency(result: ContenderResult, base?: ContenderResult): string {
   return `p50 ${ms(p50)} (${ratio(p50, base.summary.p50)}) · p95 ${ms(p95)} (${ratio(p95, base.summary.p95)})${failed}`;
 }
 
-function toolCallRows([direct, gateway, peer]: ContenderResult[]): Row[] {
+/** CPU per call on the client side and in the contender's own middle process, when measured. */
+function cpu(result: ContenderResult): string {
+  const parts = [result.clientCpuMs !== undefined ? `client ${result.clientCpuMs.toFixed(2)}` : '', result.hopCpuMs !== undefined ? `hop ${result.hopCpuMs.toFixed(2)}` : ''].filter(Boolean);
+  return parts.length > 0 ? ` · CPU/call ms: ${parts.join(', ')}` : '';
+}
+
+function toolCallRows([direct, relay, gateway, peer]: ContenderResult[]): Row[] {
   return [
-    { id: 'a', measurement: 'Direct GraphQL POST (fetch → API)', result: latency(direct!), target: 'baseline' },
+    { id: 'a', measurement: 'Direct GraphQL POST (fetch → API)', result: latency(direct!) + cpu(direct!), target: 'baseline' },
+    { id: 'a', measurement: 'Same POST via a bare HTTP relay (2-hop floor)', result: latency(relay!, direct) + cpu(relay!), target: '(context)' },
     {
-      id: 'a', measurement: 'Gateway tool call (SDK client → MCP server → API)', result: latency(gateway!, direct),
+      id: 'a', measurement: 'Gateway tool call (SDK client → MCP server → API)', result: latency(gateway!, direct) + cpu(gateway!),
       target: `≤ ${targets.gatewayRatio}× direct`, ok: gateway!.failures === 0 && gateway!.summary.p50 / direct!.summary.p50 <= targets.gatewayRatio,
     },
-    { id: 'a', measurement: 'mcp-graphql tool call (SDK client → stdio → API)', result: latency(peer!, direct), target: '~1.3× (reference)' },
+    { id: 'a', measurement: 'mcp-graphql tool call (SDK client → stdio → API)', result: latency(peer!, direct) + cpu(peer!), target: '~1.3× (reference)' },
   ];
 }
 
@@ -88,7 +97,7 @@ function githubRows(result: GithubSchemaResult): Row[] {
   return [
     {
       id: 'b', measurement: `Cold start → first tools/list (GitHub schema, ${result.operations} operations, ${result.tools} tools)`,
-      result: `${ms(cold.totalMs)} = boot ${ms(cold.bootMs)} + imports ${ms(cold.importMs)} + startCore ${ms(cold.startCoreMs)} + connect & list ${ms(cold.firstListMs)}${errors}`,
+      result: `${ms(cold.totalMs)} = boot ${ms(cold.bootMs)} + imports ${ms(cold.importMs)} + startCore ${ms(cold.startCoreMs)} + connect & list ${ms(cold.firstListMs)} · child CPU to ready ${ms(cold.cpuMs)}${errors}`,
       target: `≤ ${targets.coldStartMs / 1000} s`, ok: cold.totalMs <= targets.coldStartMs && result.loadErrors.length === 0,
     },
     { id: 'c', measurement: `tools/list, ${result.tools} tools (SDK client)`, result: latency({ name: 'list', summary: result.listViaSdk, failures: 0 }), target: `≤ ${targets.listMs} ms`, ok: result.listViaSdk.p50 <= targets.listMs },

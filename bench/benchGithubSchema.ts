@@ -26,6 +26,8 @@ export interface ColdStart {
   startCoreMs: number;
   /** Child ready → SDK client connected (initialize) and first tools/list answered. */
   firstListMs: number;
+  /** CPU time the child used up to ready (user + system). */
+  cpuMs: number;
   rssBytes: number;
 }
 
@@ -90,6 +92,7 @@ interface Ready {
   bootMs: number;
   importMs: number;
   startCoreMs: number;
+  cpuMs: number;
   lists?: { listViaSdk: Summary; listRaw: Summary; listBytes: number };
 }
 
@@ -106,7 +109,7 @@ async function measureColdStart(configPath: string, listLoop?: { warmup: number;
     const { rss } = await child.next<{ event: string; rss: number }>('rss');
     if (listLoop) ready.lists = await measureLists(ready.endpoint, client, transport.sessionId!, listLoop);
     await client.close();
-    const coldStart = { totalMs: listed - spawned, bootMs: ready.bootMs, importMs: ready.importMs, startCoreMs: ready.startCoreMs, firstListMs: listed - readyAt, rssBytes: rss };
+    const coldStart = { totalMs: listed - spawned, bootMs: ready.bootMs, importMs: ready.importMs, startCoreMs: ready.startCoreMs, firstListMs: listed - readyAt, cpuMs: ready.cpuMs, rssBytes: rss };
     return { coldStart, ready };
   } finally {
     await child.stop();
@@ -150,7 +153,7 @@ async function listRaw(endpoint: string, sessionId: string): Promise<string> {
 
 function medianColdStart(runs: ColdStart[]): ColdStart {
   const pick = (key: keyof ColdStart) => median(runs.map((run) => run[key]));
-  return { totalMs: pick('totalMs'), bootMs: pick('bootMs'), importMs: pick('importMs'), startCoreMs: pick('startCoreMs'), firstListMs: pick('firstListMs'), rssBytes: pick('rssBytes') };
+  return { totalMs: pick('totalMs'), bootMs: pick('bootMs'), importMs: pick('importMs'), startCoreMs: pick('startCoreMs'), firstListMs: pick('firstListMs'), cpuMs: pick('cpuMs'), rssBytes: pick('rssBytes') };
 }
 
 function githubSchemaFile(): string {

@@ -19,9 +19,10 @@ export const benchQuery = 'query BenchTasks {\n  tasks(first: 5) {\n    id\n    
 const here = import.meta.dirname;
 
 /**
- * (a) One tool call, three ways, round-robin against the same upstream (the demo tasks API in its own process):
- * a direct GraphQL POST with fetch (the floor), the gateway (SDK client → our MCP server in its own process → the
- * API), and mcp-graphql over stdio (SDK client → its process → the API).
+ * (a) One tool call, four ways, round-robin against the same upstream (the demo tasks API in its own process):
+ * a direct GraphQL POST with fetch (the baseline), the same POST through a bare HTTP relay process (the floor for
+ * two loopback hops), the gateway (SDK client → our MCP server in its own process → the API), and mcp-graphql over
+ * stdio (SDK client → its process → the API).
  */
 export async function benchToolCall(options: ToolCallOptions): Promise<ContenderResult[]> {
   const closers: (() => Promise<unknown>)[] = [];
@@ -29,17 +30,21 @@ export async function benchToolCall(options: ToolCallOptions): Promise<Contender
     const upstream = startChild(path.join(here, 'runUpstream.ts'));
     closers.push(() => upstream.stop());
     const { url } = await upstream.next<{ event: string; url: string }>('ready');
+    const relay = startChild(path.join(here, 'runRelay.ts'), [url]);
+    closers.push(() => relay.stop());
+    const { url: relayUrl } = await relay.next<{ event: string; url: string }>('ready');
     const gateway = await startGateway(options.dir, url);
     closers.push(() => gateway.child.stop());
     const { client: viaGateway } = await connectHttp(gateway.endpoint);
     closers.push(() => viaGateway.close());
-    const viaPeer = await connectStdio(mcpGraphqlScript(), { ENDPOINT: url });
+    const { client: viaPeer, pid: peerPid } = await connectStdio(mcpGraphqlScript(), { ENDPOINT: url });
     closers.push(() => viaPeer.close());
     return await measureInterleaved(
       [
         { name: 'direct', run: () => postDirect(url) },
-        { name: 'gateway', run: () => callOk(viaGateway, 'BenchTasks', {}) },
-        { name: 'mcp-graphql', run: () => callOk(viaPeer, 'query-graphql', { query: benchQuery }) },
+        { name: 'relay', run: () => postDirect(relayUrl), pid: relay.child.pid },
+        { name: 'gateway', run: () => callOk(viaGateway, 'BenchTasks', {}), pid: gateway.child.child.pid },
+        { name: 'mcp-graphql', run: () => callOk(viaPeer, 'query-graphql', { query: benchQuery }), pid: peerPid },
       ],
       options.warmup,
       options.calls,

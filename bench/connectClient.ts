@@ -13,9 +13,9 @@ export async function connectHttp(endpoint: string): Promise<{ client: Client; t
 }
 
 /** The official SDK client over stdio: spawns `node script` with `env` added to the SDK's safe default environment. */
-export async function connectStdio(script: string, env: Record<string, string>): Promise<Client> {
+export async function connectStdio(script: string, env: Record<string, string>): Promise<{ client: Client; pid?: number }> {
   const transport = new StdioClientTransport({ command: process.execPath, args: [script], env, stderr: 'ignore' });
   const client = new Client(clientInfo);
   await client.connect(transport);
-  return client;
+  return { client, pid: transport.pid ?? undefined };
 }

@@ -1,3 +1,5 @@
+import { ownCpuMs, processCpuMs } from './processCpu.ts';
+
 /** Latency summary of one measured series, in milliseconds. */
 export interface Summary {
   count: number;
@@ -28,12 +30,18 @@ export interface Contender {
   name: string;
   /** One call; resolves false when the call failed (counted, still timed). */
   run(): Promise<boolean>;
+  /** A process that serves only this contender (its middle hop), whose CPU time per call is reported. */
+  pid?: number;
 }
 
 export interface ContenderResult {
   name: string;
   summary: Summary;
   failures: number;
+  /** CPU ms per call in this process (the client side: fetch or the SDK client), measured around each call. */
+  clientCpuMs?: number;
+  /** CPU ms per call in the contender's own process (`pid`), when /proc is available. */
+  hopCpuMs?: number;
 }
 
 /**
@@ -44,13 +52,22 @@ export async function measureInterleaved(contenders: readonly Contender[], warmu
   for (let round = 0; round < warmup; round += 1) for (const contender of contenders) await contender.run();
   const samples = contenders.map(() => [] as number[]);
   const failures = contenders.map(() => 0);
+  const clientCpu = contenders.map(() => 0);
+  const hopCpuBefore = contenders.map((contender) => processCpuMs(contender.pid));
   for (let round = 0; round < calls; round += 1) {
     for (const [index, contender] of contenders.entries()) {
+      const cpu = ownCpuMs();
       const started = performance.now();
       const ok = await contender.run();
       samples[index]!.push(performance.now() - started);
+      clientCpu[index]! += ownCpuMs() - cpu;
       if (!ok) failures[index]! += 1;
     }
   }
-  return contenders.map((contender, index) => ({ name: contender.name, summary: summarize(samples[index]!), failures: failures[index]! }));
+  return contenders.map((contender, index) => {
+    const hopBefore = hopCpuBefore[index];
+    const hopAfter = processCpuMs(contender.pid);
+    const hopCpuMs = hopBefore !== undefined && hopAfter !== undefined ? (hopAfter - hopBefore) / calls : undefined;
+    return { name: contender.name, summary: summarize(samples[index]!), failures: failures[index]!, clientCpuMs: clientCpu[index]! / calls, hopCpuMs };
+  });
 }
