@@ -21,10 +21,6 @@ export function summarize(samples: readonly number[]): Summary {
   return { count: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), mean };
 }
 
-export function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
-}
-
 /** A named series measured by `measureInterleaved`. */
 export interface Contender {
   name: string;
