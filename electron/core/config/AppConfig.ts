@@ -62,6 +62,11 @@ export interface SignInConfig {
   resource?: string;
   /** Allows an `http:` issuer on 127.0.0.1 only (demo and tests). */
   allowInsecureLoopback: boolean;
+  /**
+   * RFC 9449: bind the refresh token and the app's own token to a key held by the app, so a stolen refresh token is
+   * useless without it. APIs then get their tokens by exchange (plain bearer tokens for their audience only).
+   */
+  dpop?: boolean;
 }
 
 /** A problem found while loading config, schema or operations: reported, never thrown past the loader. */

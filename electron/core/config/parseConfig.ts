@@ -19,7 +19,7 @@ const serverKeys = ['port', 'host'] as const;
 const apiKeys = ['name', 'toolPrefix', 'endpoint', 'schema', 'operations', 'mutations', 'introspection', 'headers', 'customScalars', 'timeoutMs', 'token'] as const;
 const introspectionKeys = ['introspect', 'search', 'validate', 'execute'] as const;
 const tokenKeys = ['strategy', 'audience', 'scopes'] as const;
-const signInKeys = ['issuer', 'clientId', 'scopes', 'resource', 'allowInsecureLoopback'] as const;
+const signInKeys = ['issuer', 'clientId', 'scopes', 'resource', 'allowInsecureLoopback', 'dpop'] as const;
 const loopbackHosts = ['127.0.0.1', 'localhost'];
 const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -222,6 +222,9 @@ function readToken(node: Node | null, key: string, context: Context, signIn: Sig
   const audience = pairs.has('audience') ? context.reader.string(pairs.get('audience')!.value, `${key}.audience`) : undefined;
   if (strategy !== 'none' && !audience) return context.reader.report(node, `${key}.audience`, `token.strategy "${strategy}" needs "audience": the API's resource URI`);
   if (strategy !== 'none' && !signIn) return context.reader.report(node, `${key}.strategy`, `token.strategy "${strategy}" needs a top-level "signIn:" block`);
+  if (signIn?.dpop && (strategy === 'resource' || strategy === 'passthrough')) {
+    return context.reader.report(pairs.get('strategy')!.value, `${key}.strategy`, `with "signIn.dpop: true" the sign-in tokens are bound to the app's key and cannot be sent to an API; use strategy "exchange" (or turn dpop off)`);
+  }
   const scopes = pairs.has('scopes') ? context.reader.strings(pairs.get('scopes')!.value, `${key}.scopes`) : [];
   if (!scopes) return undefined;
   return { strategy, ...(audience ? { audience } : {}), scopes };
@@ -238,8 +241,9 @@ function readSignIn(node: Node | null, context: Context): SignInConfig | undefin
   const clientId = pairs.has('clientId') ? context.reader.string(pairs.get('clientId')!.value, 'signIn.clientId') : undefined;
   const scopes = pairs.has('scopes') ? context.reader.strings(pairs.get('scopes')!.value, 'signIn.scopes') : [];
   const resource = pairs.has('resource') ? context.reader.string(pairs.get('resource')!.value, 'signIn.resource') : undefined;
-  if (!issuer || !clientId || !scopes || allowInsecureLoopback === undefined) return undefined;
-  return { issuer, clientId, scopes, ...(resource ? { resource } : {}), allowInsecureLoopback };
+  const dpop = pairs.has('dpop') ? context.reader.boolean(pairs.get('dpop')!.value, 'signIn.dpop') : false;
+  if (!issuer || !clientId || !scopes || allowInsecureLoopback === undefined || dpop === undefined) return undefined;
+  return { issuer, clientId, scopes, ...(resource ? { resource } : {}), allowInsecureLoopback, ...(dpop ? { dpop } : {}) };
 }
 
 function readIssuer(node: Node | null, context: Context, allowInsecureLoopback: boolean): string | undefined {

@@ -112,6 +112,15 @@ apis:
     expect(issuer('http://idp.example', true)).toEqual(['signIn.issuer']);
   });
 
+  it('allows dpop only with strategies that never send the sign-in tokens upstream', () => {
+    const signIn = `signIn: { issuer: https://idp.example, clientId: app, dpop: true }\n`;
+    const strategy = (name: string) => parse(signIn + minimal + `    token: { strategy: ${name}, audience: "https://a" }\n`).problems.map((p) => p.key);
+    expect(strategy('exchange')).toEqual([]);
+    expect(strategy('resource')).toEqual(['apis[0].token.strategy']);
+    expect(strategy('passthrough')).toEqual(['apis[0].token.strategy']);
+    expect(parse(signIn + minimal).config?.signIn?.dpop).toBe(true);
+  });
+
   it('refuses a static Authorization header when the app mints tokens', () => {
     const signIn = `signIn: { issuer: https://idp.example, clientId: app }\n`;
     const { problems } = parse(signIn + minimal + '    headers: { Authorization: "Bearer x" }\n    token: { strategy: exchange, audience: "https://a" }\n');
