@@ -5,7 +5,6 @@ import { defaultConfigPath } from './config/defaultConfigPath.ts';
 import { loadConfig } from './config/loadConfig.ts';
 import { appRoot } from './appRoot.ts';
 import { createCoreBridge } from './createCoreBridge.ts';
-import { startDemo } from './demo/startDemo.ts';
 import { createAuth, type Auth } from './auth/createAuth.ts';
 import type { SecretStore } from './secrets/SecretStore.ts';
 import { keytarSecretStore } from './secrets/keytarSecretStore.ts';
@@ -106,6 +105,8 @@ async function resolveConfig(explicit: string | undefined, env: Record<string, s
   const file = explicit ? path.resolve(explicit) : defaultConfigPath({ env });
   if (!explicit && !existsSync(file)) {
     logger.info('no config file, using the built-in demo', { expectedAt: file });
+    // Loaded only in demo mode: the demo IdP pulls in oidc-provider and koa, about 0.3 s and 16 MB at start-up.
+    const { startDemo } = await import('./demo/startDemo.ts');
     const demo = await startDemo({ logger });
     return { config: demo.config, warnings: [], mode: 'demo', close: demo.close };
   }
