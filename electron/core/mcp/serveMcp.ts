@@ -78,7 +78,7 @@ export async function serveMcp(options: ServeMcpOptions): Promise<McpHttpServer>
     maxSessions: options.maxSessions ?? 100,
     enableJsonResponse: options.enableJsonResponse ?? true,
   });
-  const context: RouteContext = { port: 0, allowedOrigins: new Set(options.allowedOrigins ?? []), maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, sessions };
+  const context: RouteContext = { port: 0, allowedOrigins: new Set(options.allowedOrigins ?? []), maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, sessions, logger: options.logger };
   const httpServer = createHttpServer(options, (req, res) => {
     route(context, req, res).catch((error: unknown) => {
       options.logger?.error('MCP request failed', { error });
@@ -113,13 +113,20 @@ interface RouteContext {
   allowedOrigins: Set<string>;
   maxBodyBytes: number;
   sessions: McpSessions;
+  logger?: Logger;
 }
 
 // Host and Origin first, before the body is read or anything else is looked at (DNS rebinding, browser CSRF).
 async function route(context: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (!isAllowedHost(req.headers.host, context.port)) return sendJsonRpcError(res, 403, refusedCode, 'Forbidden: invalid Host header');
+  if (!isAllowedHost(req.headers.host, context.port)) {
+    context.logger?.debug('MCP request refused: Host is not this loopback server', { host: req.headers.host?.slice(0, 100) });
+    return sendJsonRpcError(res, 403, refusedCode, 'Forbidden: invalid Host header');
+  }
   const origin = req.headers.origin;
-  if (origin !== undefined && !context.allowedOrigins.has(origin)) return sendJsonRpcError(res, 403, refusedCode, 'Forbidden: invalid Origin header');
+  if (origin !== undefined && !context.allowedOrigins.has(origin)) {
+    context.logger?.debug('MCP request refused: Origin is not allowed (a web page tried to call the server)', { origin: origin.slice(0, 100) });
+    return sendJsonRpcError(res, 403, refusedCode, 'Forbidden: invalid Origin header');
+  }
   if (origin !== undefined) setCorsHeaders(res, origin);
   if (req.headers.upgrade !== undefined) return sendJsonRpcError(res, 400, refusedCode, 'Protocol upgrades are not supported', { connection: 'close' });
   if (pathOf(req.url) !== mcpPath) return sendJsonRpcError(res, 404, refusedCode, `Not found: the MCP endpoint is ${mcpPath}`);
