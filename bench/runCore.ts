@@ -1,6 +1,9 @@
 // Bench child: starts the core with a config file in a fresh process and reports how long that took and its memory.
 // `node bench/runCore.ts CONFIG` prints {"event":"ready",...}; stdin "rss" prints {"event":"rss",...}; EOF stops it.
+import { enableCompileCache } from 'node:module';
 import { createInterface } from 'node:readline';
+
+enableCompileCache(); // as scripts/start.ts does, so cold starts are measured the way `npm start` runs
 
 const configPath = process.argv[2];
 if (!configPath) throw new Error('usage: node bench/runCore.ts CONFIG');
