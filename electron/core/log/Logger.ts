@@ -22,7 +22,8 @@ const secretPatterns: RegExp[] = [
   /\b(Bearer|Basic)\s+[^\s"',]+/gi,
   /\b(access_token|refresh_token|id_token|code|code_verifier|subject_token|client_secret|state|nonce)=[^&\s"']+/gi,
 ];
-const secretKeys = /^(authorization|cookie|set-cookie|token|access_?token|refresh_?token|id_?token|code|code_?verifier|verifier|secret|password|subject_?token)$/i;
+// `d`: the private member of a JWK (the DPoP key, C13).
+const secretKeys = /^(authorization|cookie|set-cookie|token|access_?token|refresh_?token|id_?token|code|code_?verifier|verifier|secret|password|subject_?token|d|dpop_?key|private_?jwk)$/i;
 
 /** Removes token-looking substrings; applied to every message and field value. */
 export function redact(text: string): string {
