@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { deleteGrant, grantAccount, loadGrant, parseStoredGrant, saveGrant, type StoredGrant } from '../../../electron/core/auth/grantStore.ts';
+import { generateDPoPKey } from '../../../electron/core/auth/dpopKey.ts';
+import {
+  deleteGrant, grantAccount, loadGrant, parseStoredGrant, saveGrant, saveRotatedGrant, type StoredGrant,
+} from '../../../electron/core/auth/grantStore.ts';
 import { AppError } from '../../../electron/core/errors.ts';
 import type { SecretStore } from '../../../electron/core/secrets/SecretStore.ts';
 
@@ -65,5 +68,76 @@ describe('deleteGrant', () => {
     expect(await deleteGrant(store, key)).toBe(false);
     await saveGrant(store, grant);
     expect(await deleteGrant(store, key)).toBe(true);
+  });
+});
+
+describe('DPoP grants (C13)', () => {
+  const bound: StoredGrant = { ...grant, dpop: true };
+
+  it('keeps the private JWK in the same entry and hands back only a non-extractable key with a grant that lacks it', async () => {
+    const store = mapStore();
+    const { privateJwk } = await generateDPoPKey();
+    await saveGrant(store, bound, privateJwk);
+    expect(JSON.parse(store.entries.get(grantAccount(key))!)).toEqual({ ...bound, dpopKey: privateJwk });
+    const lookup = await loadGrant(store, key, { dpop: true });
+    if (lookup.status !== 'found') throw new Error(lookup.status);
+    expect(lookup.grant).toEqual(bound);
+    expect(lookup.dpopKey!.privateKey.extractable).toBe(false);
+    expect(JSON.stringify(lookup)).not.toContain(privateJwk.d);
+  });
+
+  it.each([
+    ['no key while dpop is on', { ...grant }, true, 'no valid DPoP key'],
+    ['a malformed key while dpop is on', { ...bound, dpopKey: { kty: 'EC', crv: 'P-256', x: 'a', y: 'b', d: 'rt-c' } }, true, 'no valid DPoP key'],
+    ['a key while dpop is off', { ...bound, dpopKey: { kty: 'EC' } }, false, 'signIn.dpop is off'],
+  ])('discards an entry with %s, without quoting it (E3)', async (_name, entry, dpop, reason) => {
+    const store = mapStore();
+    store.entries.set(grantAccount(key), JSON.stringify(entry));
+    const lookup = await loadGrant(store, key, { dpop });
+    expect(lookup).toMatchObject({ status: 'discarded', reason: expect.stringContaining(reason) });
+    expect(JSON.stringify(lookup)).not.toContain('rt-');
+    expect(store.entries.size).toBe(0);
+  });
+
+  it('discards a key whose members do not form a P-256 key', async () => {
+    const store = mapStore();
+    const { privateJwk } = await generateDPoPKey();
+    store.entries.set(grantAccount(key), JSON.stringify({ ...bound, dpopKey: { ...privateJwk, x: privateJwk.y, y: privateJwk.x } }));
+    expect(await loadGrant(store, key, { dpop: true })).toMatchObject({ status: 'discarded', reason: expect.stringContaining('no valid DPoP key') });
+  });
+
+  it('refuses to save a DPoP grant without its key, or a key with a plain grant', async () => {
+    const { privateJwk } = await generateDPoPKey();
+    await expect(saveGrant(mapStore(), bound)).rejects.toThrow(/Invariant/);
+    await expect(saveGrant(mapStore(), grant, privateJwk)).rejects.toThrow(/Invariant/);
+  });
+
+  it('parseStoredGrant drops unknown members and marks a DPoP grant', async () => {
+    const { privateJwk } = await generateDPoPKey();
+    const parsed = parseStoredGrant(JSON.stringify({ ...grant, dpopKey: privateJwk, extra: 1 }), key, { dpop: true });
+    expect(parsed).toEqual({ status: 'found', grant: bound, privateJwk });
+  });
+});
+
+describe('saveRotatedGrant', () => {
+  it('saves a plain grant as saveGrant does', async () => {
+    const store = mapStore();
+    expect(await saveRotatedGrant(store, { ...grant, refreshToken: 'rt-2' }, 'rt-1')).toBe(true);
+    expect(JSON.parse(store.entries.get(grantAccount(key))!)).toMatchObject({ refreshToken: 'rt-2' });
+  });
+
+  it('rewrites a DPoP entry with the key it holds, only while it still holds the replaced token', async () => {
+    const store = mapStore();
+    const { privateJwk } = await generateDPoPKey();
+    const bound: StoredGrant = { ...grant, dpop: true };
+    await saveGrant(store, bound, privateJwk);
+    expect(await saveRotatedGrant(store, { ...bound, refreshToken: 'rt-2', savedAt: 2 }, 'rt-1')).toBe(true);
+    expect(JSON.parse(store.entries.get(grantAccount(key))!)).toEqual({ ...bound, refreshToken: 'rt-2', savedAt: 2, dpopKey: privateJwk });
+    // A newer sign-in replaced the entry: an old session's rotation must not overwrite it.
+    expect(await saveRotatedGrant(store, { ...bound, refreshToken: 'rt-3' }, 'rt-1')).toBe(false);
+    expect(JSON.parse(store.entries.get(grantAccount(key))!)).toMatchObject({ refreshToken: 'rt-2' });
+    store.entries.clear();
+    expect(await saveRotatedGrant(store, { ...bound, refreshToken: 'rt-4' }, 'rt-2')).toBe(false);
+    expect(store.entries.size).toBe(0);
   });
 });
