@@ -10,6 +10,7 @@ import { createGrantSession, type GrantSession } from './createGrantSession.ts';
 import { createTokenBroker } from './createTokenBroker.ts';
 import { createWarningsTracker } from './createWarningsTracker.ts';
 import { discoverIssuer } from './discoverIssuer.ts';
+import { generateDPoPKey, type GeneratedDPoPKey } from './dpopKey.ts';
 import { deleteGrant, loadGrant, saveGrant, type GrantKey, type StoredGrant } from './grantStore.ts';
 import { toAccessToken } from './refreshTokens.ts';
 import { revokeRefreshToken } from './revokeRefreshToken.ts';
@@ -46,7 +47,8 @@ export interface Auth {
 /**
  * Creates the app's sign-in: OIDC login in the system browser, the grant in the keychain, and the per-API broker.
  * Without `signIn` in the config every API that needs a token is refused with a message saying so.
- * @see https://www.rfc-editor.org/rfc/rfc8252, https://www.rfc-editor.org/rfc/rfc8693, https://www.rfc-editor.org/rfc/rfc8707
+ * With `signIn.dpop` the grant is bound to a per-sign-in DPoP key kept in the same keychain entry (C13).
+ * @see https://www.rfc-editor.org/rfc/rfc8252, https://www.rfc-editor.org/rfc/rfc8693, https://www.rfc-editor.org/rfc/rfc8707, https://www.rfc-editor.org/rfc/rfc9449
  */
 export function createAuth(options: CreateAuthOptions): Auth {
   const signIn = options.config.signIn;
@@ -86,7 +88,8 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
   let pending: StartedSignIn | undefined;
   let restoring: Promise<void> | undefined;
   // A grant that could not be resumed because the IdP was unreachable: the next API call tries again (F3).
-  let unresumed: StoredGrant | undefined;
+  let unresumed: { grant: StoredGrant; dpopKey?: client.CryptoKeyPair } | undefined;
+  const entryOptions = { dpop: signIn.dpop };
   const stateListeners = new Set<(state: AuthState) => void>();
   const warnings = createWarningsTracker({ apis: options.config.apis, now, metadata: () => configuration?.serverMetadata() });
 
@@ -105,11 +108,12 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
     broker.clear();
     warnings.clear();
   };
-  const startSession = (grant: StoredGrant, appToken?: SignInResult): GrantSession => {
+  const startSession = (grant: StoredGrant, dpopKey?: client.CryptoKeyPair, appToken?: SignInResult): GrantSession => {
     const next = createGrantSession({
       configuration: configuration!,
       signIn,
       grant,
+      dpopKey,
       secrets,
       now,
       logger,
@@ -134,7 +138,7 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
   const restore = async (): Promise<void> => {
     let lookup;
     try {
-      lookup = await loadGrant(secrets, key);
+      lookup = await loadGrant(secrets, key, entryOptions);
     } catch (error) {
       return setState({ status: 'keychain-unavailable', reason: reasonOf(error) });
     }
@@ -143,9 +147,9 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
       logger.warn('discarded the stored sign-in', { reason: lookup.reason });
       return setState({ status: 'signed-out', reason: `stored sign-in discarded: ${lookup.reason}` });
     }
-    await resume(lookup.grant);
+    await resume(lookup.grant, lookup.dpopKey);
   };
-  const resume = async (grant: StoredGrant): Promise<void> => {
+  const resume = async (grant: StoredGrant, dpopKey?: client.CryptoKeyPair): Promise<void> => {
     if (signIn.resource && !grant.resources.includes(signIn.resource)) {
       // Refreshing for a resource the grant lacks would burn the refresh token (C7): the config changed, sign in again.
       await deleteGrant(secrets, key).catch(() => false);
@@ -153,7 +157,7 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
     }
     try {
       await discover();
-      const current = startSession(grant);
+      const current = startSession(grant, dpopKey);
       await current.appToken();
       if (session !== current) return;
       setState({ status: 'signed-in', sub: grant.sub, issuer: signIn.issuer });
@@ -162,7 +166,7 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
       if (AppError.is(error, 'AUTH_SIGN_IN_REQUIRED')) return; // onGrantLost already signed out
       const appError = AppError.is(error) ? error : new AppError('AUTH_REFRESH_FAILED', undefined, { cause: error });
       session = undefined;
-      unresumed = grant;
+      unresumed = { grant, dpopKey };
       setState({ status: 'error', code: appError.code, message: appError.message });
     }
   };
@@ -170,9 +174,9 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
   const currentSession = async (): Promise<GrantSession> => {
     if (session) return session;
     if (unresumed && state.status === 'error') {
-      const grant = unresumed;
+      const { grant, dpopKey } = unresumed;
       unresumed = undefined;
-      restoring ??= resume(grant).finally(() => (restoring = undefined));
+      restoring ??= resume(grant, dpopKey).finally(() => (restoring = undefined));
       await restoring;
       if (session) return session;
     }
@@ -185,7 +189,8 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
     onAnalyzed: warnings.set,
   });
 
-  const finishSignIn = async (started: StartedSignIn): Promise<void> => {
+  // `dpopKey` holds the private JWK only until it is in the keychain; the session keeps the non-extractable pair.
+  const finishSignIn = async (started: StartedSignIn, dpopKey: GeneratedDPoPKey | undefined): Promise<void> => {
     let result: SignInResult;
     try {
       result = await started.result;
@@ -201,9 +206,12 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
     pending = undefined;
     const previous = session;
     const request = buildSignInRequest(signIn, options.config.apis);
-    const grant: StoredGrant = { ...key, refreshToken: result.refreshToken, scope: result.scope, resources: request.resources, sub: result.sub, savedAt: now() };
+    const grant: StoredGrant = {
+      ...key, refreshToken: result.refreshToken, scope: result.scope, resources: request.resources, sub: result.sub, savedAt: now(),
+      ...(dpopKey ? { dpop: true } : {}),
+    };
     try {
-      await saveGrant(secrets, grant);
+      await saveGrant(secrets, grant, dpopKey?.privateJwk);
     } catch (error) {
       // No fallback: without the keychain nothing is kept, and the fresh refresh token is revoked.
       await revokeRefreshToken(configuration!, result.refreshToken, logger);
@@ -211,7 +219,7 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
       return setState({ status: 'keychain-unavailable', reason: reasonOf(error) });
     }
     endSession();
-    const current = startSession(grant, result);
+    const current = startSession(grant, dpopKey?.keyPair, result);
     if (previous && previous.grant.refreshToken !== grant.refreshToken) await previous.revoke();
     setState({ status: 'signed-in', sub: result.sub, issuer: signIn.issuer });
     previewPassthrough(current);
@@ -235,12 +243,16 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
         throw error;
       }
       let started: StartedSignIn;
+      let dpopKey: GeneratedDPoPKey | undefined;
       try {
         setState({ status: 'signing-in' });
+        // A fresh key per sign-in (RFC 9449): the new grant is bound to it, the old one's key goes with the old grant.
+        dpopKey = signIn.dpop ? await generateDPoPKey() : undefined;
         started = await startSignIn(discovered, signIn, buildSignInRequest(signIn, options.config.apis), {
           openExternal: options.openExternal,
           timeoutMs: options.callbackTimeoutMs,
           logger,
+          dpopKey: dpopKey?.keyPair,
         });
       } catch (error) {
         // The browser could not be opened (or the URL was refused): nothing started, nothing persisted (D12).
@@ -249,7 +261,7 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
         throw error;
       }
       pending = started;
-      void finishSignIn(started);
+      void finishSignIn(started, dpopKey);
       return { authorizationUrl: started.authorizationUrl };
     },
     signOut: async () => {
@@ -274,7 +286,7 @@ function createConfiguredAuth(options: CreateAuthOptions, signIn: SignInConfig):
   // Sign-out also works before restore (CLI `logout`): the stored grant is read, revoked, then deleted.
   async function revokeStored(current: GrantSession | undefined): Promise<void> {
     if (current) return current.revoke();
-    const lookup = await loadGrant(secrets, key);
+    const lookup = await loadGrant(secrets, key, entryOptions);
     if (lookup.status !== 'found') return;
     try {
       await revokeRefreshToken(await discover(), lookup.grant.refreshToken, logger);

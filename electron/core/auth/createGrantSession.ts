@@ -1,9 +1,9 @@
 import * as client from 'openid-client';
 import type { SignInConfig } from '../config/AppConfig.ts';
-import { AppError } from '../errors.ts';
+import { AppError, invariant } from '../errors.ts';
 import type { Logger } from '../log/Logger.ts';
 import type { SecretStore } from '../secrets/SecretStore.ts';
-import { saveGrant, type StoredGrant } from './grantStore.ts';
+import { saveRotatedGrant, type StoredGrant } from './grantStore.ts';
 import { audiencesOf } from './jwtClaims.ts';
 import { isUsable, refreshTokens, type AccessToken, type RefreshedTokens } from './refreshTokens.ts';
 import { revokeRefreshToken } from './revokeRefreshToken.ts';
@@ -18,6 +18,8 @@ export interface GrantSessionOptions {
   logger: Logger;
   /** The app token from the sign-in itself, so the first call needs no refresh. */
   appToken?: AccessToken;
+  /** The grant's DPoP key (RFC 9449), when `grant.dpop`: every refresh and exchange carries a proof signed with it. */
+  dpopKey?: client.CryptoKeyPair;
   /** Called when the IdP says the grant is gone (`invalid_grant`): the caller signs out. */
   onGrantLost(error: AppError): void;
 }
@@ -26,6 +28,8 @@ export interface GrantSessionOptions {
 export interface GrantSession {
   readonly configuration: client.Configuration;
   readonly grant: StoredGrant;
+  /** Signs DPoP proofs for the token endpoint when the grant is DPoP-bound (pass it to every token request). */
+  readonly dpop?: client.DPoPHandle;
   /** The app's own access token (resource = signIn.resource), refreshed when it is about to expire. */
   appToken(options?: { forceRefresh?: boolean }): Promise<AccessToken>;
   /** The app token held in memory right now, without any request. */
@@ -45,6 +49,8 @@ export interface GrantSession {
  */
 export function createGrantSession(options: GrantSessionOptions): GrantSession {
   const { configuration, logger } = options;
+  invariant(!options.grant.dpop === !options.dpopKey, 'a DPoP grant needs its key');
+  const dpop = options.dpopKey && client.getDPoPHandle(configuration, options.dpopKey);
   let grant = options.grant;
   let appToken = options.appToken;
   let queue: Promise<unknown> = Promise.resolve();
@@ -60,7 +66,7 @@ export function createGrantSession(options: GrantSessionOptions): GrantSession {
     logger.debug('refreshing tokens', { resource: resource ?? '(default)' });
     let tokens: RefreshedTokens;
     try {
-      tokens = await refreshTokens(configuration, grant.refreshToken, { resource, now: options.now() });
+      tokens = await refreshTokens(configuration, grant.refreshToken, { resource, now: options.now(), dpop });
     } catch (error) {
       if (AppError.is(error, 'AUTH_SIGN_IN_REQUIRED')) options.onGrantLost(error);
       throw error;
@@ -69,9 +75,12 @@ export function createGrantSession(options: GrantSessionOptions): GrantSession {
     return tokens;
   };
   const rotate = async (refreshToken: string): Promise<void> => {
+    const replaced = grant.refreshToken;
     grant = { ...grant, refreshToken, savedAt: options.now() };
     try {
-      await saveGrant(options.secrets, grant);
+      if (!(await saveRotatedGrant(options.secrets, grant, replaced))) {
+        logger.warn('the stored sign-in changed meanwhile; the rotated refresh token is kept in memory only');
+      }
     } catch (error) {
       // The rotated token stays usable in memory for this run; the keychain copy is now spent.
       logger.warn('could not store the rotated refresh token; sign-in will be needed after restart', {
@@ -82,6 +91,7 @@ export function createGrantSession(options: GrantSessionOptions): GrantSession {
 
   return {
     configuration,
+    dpop,
     get grant() {
       return grant;
     },

@@ -101,7 +101,7 @@ async function mintFor(
   switch (api.token.strategy) {
     case 'exchange': {
       const subject = await session.appToken();
-      return exchangeToken(session.configuration, { subjectToken: subject.token, audience, scopes: api.token.scopes }, { now });
+      return exchangeToken(session.configuration, { subjectToken: subject.token, audience, scopes: api.token.scopes }, { now, dpop: session.dpop });
     }
     case 'resource':
       return session.refresh(audience);

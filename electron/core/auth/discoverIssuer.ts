@@ -2,6 +2,7 @@ import * as client from 'openid-client';
 import type { SignInConfig } from '../config/AppConfig.ts';
 import { AppError } from '../errors.ts';
 import { checkExternalUrl, isLoopbackHttp } from './checkExternalUrl.ts';
+import { dpopAlgorithm } from './dpopKey.ts';
 
 export interface DiscoverIssuerOptions {
   fetch?: typeof fetch;
@@ -31,9 +32,9 @@ export function checkIssuerUrl(signIn: SignInConfig): { insecure: boolean } {
 }
 
 /**
- * Checks discovered metadata: `issuer` equal to the configured one, S256 PKCE advertised, and an authorization
- * endpoint that may be opened in the browser.
- * @see https://www.rfc-editor.org/rfc/rfc8414#section-3.3, https://www.rfc-editor.org/rfc/rfc7636#section-4.2
+ * Checks discovered metadata: `issuer` equal to the configured one, S256 PKCE advertised, an authorization
+ * endpoint that may be opened in the browser, and with `signIn.dpop` DPoP with ES256.
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-3.3, https://www.rfc-editor.org/rfc/rfc7636#section-4.2, https://www.rfc-editor.org/rfc/rfc9449#section-5.1
  */
 function checkIssuerMetadata(signIn: SignInConfig, metadata: client.ServerMetadata): void {
   if (metadata.issuer !== signIn.issuer) {
@@ -44,6 +45,10 @@ function checkIssuerMetadata(signIn: SignInConfig, metadata: client.ServerMetada
   }
   if (!metadata.authorization_endpoint || !metadata.token_endpoint) {
     throw refuse('its metadata lacks an authorization or token endpoint');
+  }
+  // Without it the IdP would issue plain bearer tokens and the refresh token would not be bound (C13).
+  if (signIn.dpop && !metadata.dpop_signing_alg_values_supported?.includes(dpopAlgorithm)) {
+    throw refuse(`signIn.dpop is on but it does not advertise DPoP with ${dpopAlgorithm} in dpop_signing_alg_values_supported`);
   }
   try {
     checkExternalUrl(metadata.authorization_endpoint, { allowInsecureLoopback: signIn.allowInsecureLoopback });

@@ -26,16 +26,18 @@ export function buildTokenExchangeParameters(request: TokenExchangeRequest): Rec
 
 /**
  * RFC 8693 token exchange at the token endpoint: the user's app token in, a token for one API's audience out
- * (the subject, and so `sub`, is preserved; no impersonation of the app).
- * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.1
+ * (the subject, and so `sub`, is preserved; no impersonation of the app). A DPoP-bound subject token goes with a
+ * proof from the grant's key; the API's token comes back a plain bearer token for its audience.
+ * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.1, https://www.rfc-editor.org/rfc/rfc9449#section-5
  */
 export async function exchangeToken(
   configuration: client.Configuration,
   request: TokenExchangeRequest,
-  options: { now: number },
+  options: { now: number; dpop?: client.DPoPHandle },
 ): Promise<AccessToken> {
   try {
-    const response = await client.genericGrantRequest(configuration, tokenExchangeGrantType, buildTokenExchangeParameters(request));
+    const parameters = buildTokenExchangeParameters(request);
+    const response = await client.genericGrantRequest(configuration, tokenExchangeGrantType, parameters, options.dpop ? { DPoP: options.dpop } : undefined);
     return toAccessToken(response, options.now);
   } catch (error) {
     throw toTokenEndpointError(error, 'AUTH_EXCHANGE_FAILED');

@@ -38,19 +38,21 @@ export function toAccessToken(response: { access_token: string; expires_in?: num
 }
 
 /**
- * The refresh-token grant, with `resource` naming the one resource the new access token is for.
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-6, https://www.rfc-editor.org/rfc/rfc8707#section-2.2
+ * The refresh-token grant, with `resource` naming the one resource the new access token is for, and a DPoP proof
+ * when the grant is bound to a key (a DPoP-bound refresh token is refused without one).
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-6, https://www.rfc-editor.org/rfc/rfc8707#section-2.2, https://www.rfc-editor.org/rfc/rfc9449#section-5
  */
 export async function refreshTokens(
   configuration: client.Configuration,
   refreshToken: string,
-  options: { resource?: string; now: number },
+  options: { resource?: string; now: number; dpop?: client.DPoPHandle },
 ): Promise<RefreshedTokens> {
   try {
     const response = await client.refreshTokenGrant(
       configuration,
       refreshToken,
       options.resource ? { resource: options.resource } : undefined,
+      options.dpop ? { DPoP: options.dpop } : undefined,
     );
     return {
       ...toAccessToken(response, options.now),

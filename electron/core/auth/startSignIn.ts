@@ -18,6 +18,8 @@ export interface SignInResult {
 
 export interface StartSignInOptions {
   openExternal(url: string): Promise<void>;
+  /** With signIn.dpop: the key the code is bound to (`dpop_jkt`) and redeemed with, binding the refresh token. */
+  dpopKey?: client.CryptoKeyPair;
   timeoutMs?: number;
   logger: Logger;
 }
@@ -32,7 +34,7 @@ export interface StartedSignIn {
 /** The authorization request parameters: code flow, PKCE S256, state, nonce, consent (for a refresh token). Pure. */
 export function buildAuthorizationParameters(
   request: SignInRequest,
-  checks: { redirectUri: string; codeChallenge: string; state: string; nonce: string },
+  checks: { redirectUri: string; codeChallenge: string; state: string; nonce: string; dpopJkt?: string },
 ): URLSearchParams {
   const params = new URLSearchParams({
     redirect_uri: checks.redirectUri,
@@ -45,13 +47,14 @@ export function buildAuthorizationParameters(
     prompt: 'consent',
   });
   for (const resource of request.resources) params.append('resource', resource);
+  if (checks.dpopJkt) params.set('dpop_jkt', checks.dpopJkt); // RFC 9449 §10: only this key can redeem the code
   return params;
 }
 
 /**
  * Starts an authorization code + PKCE sign-in in the system browser with a loopback redirect; the code is redeemed
- * (with `resource` = the app's own resource) once the browser comes back.
- * @see https://www.rfc-editor.org/rfc/rfc8252, https://www.rfc-editor.org/rfc/rfc7636, https://www.rfc-editor.org/rfc/rfc9207
+ * (with `resource` = the app's own resource, and a DPoP proof when `options.dpopKey` is given) once the browser comes back.
+ * @see https://www.rfc-editor.org/rfc/rfc8252, https://www.rfc-editor.org/rfc/rfc7636, https://www.rfc-editor.org/rfc/rfc9207, https://www.rfc-editor.org/rfc/rfc9449#section-10
  */
 export async function startSignIn(
   configuration: client.Configuration,
@@ -62,6 +65,7 @@ export async function startSignIn(
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const nonce = client.randomNonce();
+  const dpop = options.dpopKey && client.getDPoPHandle(configuration, options.dpopKey);
   let resolveResult!: (result: SignInResult) => void;
   let rejectResult!: (error: unknown) => void;
   const result = new Promise<SignInResult>((resolve, reject) => ((resolveResult = resolve), (rejectResult = reject)));
@@ -72,7 +76,7 @@ export async function startSignIn(
     timeoutMs: options.timeoutMs,
     onCallback: async (callbackUrl) => {
       try {
-        const tokens = await redeemCode(configuration, signIn, callbackUrl, { verifier, state, nonce });
+        const tokens = await redeemCode(configuration, signIn, callbackUrl, { verifier, state, nonce, dpop });
         if (cancelled) {
           // Cancelled while the code was being redeemed: leave nothing valid at the IdP.
           await revokeRefreshToken(configuration, tokens.refreshToken, options.logger);
@@ -88,7 +92,8 @@ export async function startSignIn(
   });
   listener.done.catch(rejectResult);
   const codeChallenge = await client.calculatePKCECodeChallenge(verifier);
-  const params = buildAuthorizationParameters(request, { redirectUri: listener.redirectUri, codeChallenge, state, nonce });
+  const dpopJkt = await dpop?.calculateThumbprint();
+  const params = buildAuthorizationParameters(request, { redirectUri: listener.redirectUri, codeChallenge, state, nonce, dpopJkt });
   const authorizationUrl = client.buildAuthorizationUrl(configuration, params).href;
   try {
     checkExternalUrl(authorizationUrl, {
@@ -111,7 +116,7 @@ async function redeemCode(
   configuration: client.Configuration,
   signIn: SignInConfig,
   callbackUrl: URL,
-  checks: { verifier: string; state: string; nonce: string },
+  checks: { verifier: string; state: string; nonce: string; dpop?: client.DPoPHandle },
 ): Promise<SignInResult> {
   try {
     const tokens = await client.authorizationCodeGrant(
@@ -119,6 +124,7 @@ async function redeemCode(
       callbackUrl,
       { pkceCodeVerifier: checks.verifier, expectedState: checks.state, expectedNonce: checks.nonce, idTokenExpected: true },
       signIn.resource ? { resource: signIn.resource } : undefined,
+      checks.dpop ? { DPoP: checks.dpop } : undefined,
     );
     return interpretSignInTokens(tokens);
   } catch (error) {

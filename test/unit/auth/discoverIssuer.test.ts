@@ -54,6 +54,18 @@ describe('discoverIssuer', () => {
     expect(await codeOf(discoverIssuer(signInFor(issuer)))).toBe('AUTH_ISSUER_INVALID');
   });
 
+  it('with signIn.dpop, refuses an IdP that does not advertise DPoP with ES256 (C13)', async () => {
+    for (const algs of [undefined, ['EdDSA']]) {
+      const issuer = await serveMetadata((origin) => ({ ...metadata(origin), dpop_signing_alg_values_supported: algs }));
+      const refused = await discoverIssuer({ ...signInFor(issuer), dpop: true }).catch((error: unknown) => error);
+      expect(refused).toMatchObject({ code: 'AUTH_ISSUER_INVALID', message: expect.stringContaining('dpop_signing_alg_values_supported') });
+      expect(await codeOf(discoverIssuer(signInFor(issuer)))).toBe('ok');
+      await new Promise((resolve) => server!.close(resolve));
+    }
+    const issuer = await serveMetadata((origin) => ({ ...metadata(origin), dpop_signing_alg_values_supported: ['EdDSA', 'ES256'] }));
+    expect(await codeOf(discoverIssuer({ ...signInFor(issuer), dpop: true }))).toBe('ok');
+  });
+
   it('reports an unreachable IdP as AUTH_IDP_UNREACHABLE', async () => {
     const issuer = await serveMetadata(metadata);
     await new Promise((resolve) => server!.close(resolve));

@@ -31,6 +31,13 @@ describe('buildAuthorizationParameters', () => {
     expect(Object.fromEntries(params)).toMatchObject({ response_type: 'code', code_challenge_method: 'S256', code_challenge: 'cc', state: 'st', nonce: 'no', prompt: 'consent', redirect_uri: 'http://127.0.0.1:5000/callback' });
     expect(params.getAll('resource')).toEqual(['urn:app', 'https://a.example']);
   });
+
+  it('binds the code to the DPoP key with dpop_jkt only when one is given (C13)', () => {
+    const request = { scope: 'openid offline_access', resources: [] };
+    const checks = { redirectUri: 'http://127.0.0.1:5000/callback', codeChallenge: 'cc', state: 'st', nonce: 'no' };
+    expect(buildAuthorizationParameters(request, checks).has('dpop_jkt')).toBe(false);
+    expect(buildAuthorizationParameters(request, { ...checks, dpopJkt: 'thumb' }).get('dpop_jkt')).toBe('thumb');
+  });
 });
 
 describe('buildTokenExchangeParameters', () => {
