@@ -87,6 +87,17 @@ describe('startDemoIdp', () => {
     expect(idp.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
+  it('advertises DPoP (ES256) only when started with dpop', async () => {
+    expect(config.serverMetadata().dpop_signing_alg_values_supported).toBeUndefined();
+    const withDPoP = await startDemoIdp({ apis: [], dpop: true });
+    try {
+      const metadata = (await (await fetch(`${withDPoP.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+      expect(metadata.dpop_signing_alg_values_supported).toContain('ES256');
+    } finally {
+      await withDPoP.close();
+    }
+  });
+
   it('is down after close, and starts again on the same port when asked', async () => {
     const first = await startDemoIdp({ apis: [] });
     await first.close();

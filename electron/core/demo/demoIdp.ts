@@ -30,6 +30,8 @@ export interface DemoIdpOptions {
   appResource?: string;
   apis: DemoApi[];
   accessTokenTtlSeconds?: number;
+  /** RFC 9449 DPoP at the token endpoint (no nonce): tokens requested with a proof are bound to its key. Off by default. */
+  dpop?: boolean;
   logger?: Logger;
 }
 
@@ -59,11 +61,13 @@ export interface DemoIdp {
 
 /**
  * Starts the built-in demo identity provider (oidc-provider) on 127.0.0.1: one public native client with PKCE,
- * refresh tokens, RFC 8707 resource indicators giving JWT access tokens per API, and RFC 8693 token exchange.
+ * refresh tokens, RFC 8707 resource indicators giving JWT access tokens per API, RFC 8693 token exchange, and
+ * with `dpop` RFC 9449 DPoP (a public client's refresh token is then bound to the key that redeemed the code).
  * Keys and cookie secrets are generated in memory at each start and never written anywhere.
  * Without a `resource` at authorization the grant is for `appResource` (see `defaultResource` below).
  * @see https://www.rfc-editor.org/rfc/rfc8707
  * @see https://www.rfc-editor.org/rfc/rfc8693
+ * @see https://www.rfc-editor.org/rfc/rfc9449
  */
 export async function startDemoIdp(options: DemoIdpOptions): Promise<DemoIdp> {
   const settings = resolveSettings(options);
@@ -101,6 +105,7 @@ interface Settings {
   clientId: string;
   appResource: string;
   ttl: number;
+  dpop: boolean;
   logger: Logger;
   /** The app resource (no scopes of its own) and each API with its scopes. */
   resourceScopes: Map<string, string[]>;
@@ -119,6 +124,7 @@ function resolveSettings(options: DemoIdpOptions): Settings {
     clientId: options.clientId ?? demoClientId,
     appResource,
     ttl: options.accessTokenTtlSeconds ?? 600,
+    dpop: options.dpop === true,
     logger: options.logger ?? silentLogger,
     resourceScopes,
   };
@@ -191,6 +197,8 @@ function providerConfiguration(
       // A public client may introspect and revoke only its own tokens.
       introspection: { enabled: true, allowedPolicy: ownTokenOnly },
       revocation: { enabled: true, allowedPolicy: ownTokenOnly },
+      // oidc-provider 9 turns DPoP on by default; the demo advertises it only when asked, so its metadata tells the truth.
+      dPoP: { enabled: settings.dpop },
       resourceIndicators: {
         enabled: true,
         // Decision: an authorization request without `resource` is for the app's own resource.

@@ -96,3 +96,24 @@ declare module 'oidc-provider/lib/adapters/memory_adapter.js' {
   /** An in-memory adapter with its own storage (the default one is shared by every Provider in the process). */
   export function createMemoryAdapter(clockTolerance?: number): (model: string) => unknown;
 }
+
+declare module 'oidc-provider/lib/helpers/validate_dpop.js' {
+  import type Provider from 'oidc-provider';
+  import type { OidcContext } from 'oidc-provider';
+
+  /** A verified DPoP proof: the thumbprint of the key that signed it. */
+  export interface DPoPProof {
+    thumbprint: string;
+    jti: string;
+    iat: number;
+  }
+
+  /**
+   * Verifies the request's DPoP header (signature, typ, htm, htu = this endpoint, iat); resolves undefined when
+   * there is none or the feature is off, rejects with invalid_dpop_proof for a bad one. Custom grant handlers get
+   * no such helper from the provider (its own grants receive it bound), so the demo's token exchange imports it.
+   */
+  export default function validateDpop(provider: Provider, ctx: OidcContext): Promise<DPoPProof | undefined>;
+  /** Rejects with invalid_grant when the proof's `jti` was seen before. */
+  export function checkDpopReplay(provider: Provider, ctx: OidcContext, proof: DPoPProof, clientId: string): Promise<void>;
+}

@@ -3,6 +3,7 @@ import type { JSONWebKeySet, JWTPayload } from 'jose';
 import { errors } from 'oidc-provider';
 import type Provider from 'oidc-provider';
 import type { OidcContext, ResourceServerInfo } from 'oidc-provider';
+import validateDpop, { checkDpopReplay } from 'oidc-provider/lib/helpers/validate_dpop.js';
 
 export const tokenExchangeGrantType = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const accessTokenType = 'urn:ietf:params:oauth:token-type:access_token';
@@ -30,7 +31,8 @@ export interface TokenExchangeGrantOptions {
 
 /**
  * Adds the RFC 8693 token-exchange grant: the app trades its login token (aud = app) for an access token whose
- * `aud` is one API, keeping `sub` and naming the client in `act`.
+ * `aud` is one API, keeping `sub` and naming the client in `act`. A DPoP-bound login token needs a proof from its
+ * key; the API's token is a plain bearer token either way (no `cnf`), so APIs verify it as before.
  * @see https://www.rfc-editor.org/rfc/rfc8693#section-2
  */
 export function registerTokenExchangeGrant(provider: Provider, options: TokenExchangeGrantOptions): void {
@@ -40,6 +42,7 @@ export function registerTokenExchangeGrant(provider: Provider, options: TokenExc
     checkTokenTypes(ctx.oidc.params);
     const target = resolveTarget(ctx.oidc.params, options.apis);
     const subject = await verifySubjectToken(ctx, keys, provider.issuer, options.appResource);
+    await checkSubjectBinding(provider, ctx, subject);
     const scope = resolveScope(ctx.oidc.params.scope, options.apis.get(target) ?? []);
     const token = new provider.AccessToken({ accountId: subject.sub, client: ctx.oidc.client, scope, gty: 'token_exchange' });
     token.resourceServer = new provider.ResourceServer(target, options.resourceServerInfo(target));
@@ -101,6 +104,20 @@ async function verifySubjectToken(
     throw new errors.InvalidGrant('subject_token is invalid');
   }
   return payload as JWTPayload & { sub: string };
+}
+
+/**
+ * A subject token bound to a DPoP key (`cnf.jkt`) is exchanged only with a valid proof signed by that key, so a
+ * stolen login token is useless without the app's key (C13). A malformed proof is invalid_dpop_proof; a missing
+ * proof or another key is invalid_grant, as oidc-provider's own refresh grant answers.
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-6.1, https://www.rfc-editor.org/rfc/rfc9449#section-4.3
+ */
+async function checkSubjectBinding(provider: Provider, ctx: OidcContext, subject: JWTPayload): Promise<void> {
+  const jkt = (subject.cnf as { jkt?: unknown } | undefined)?.jkt;
+  if (jkt === undefined) return;
+  const proof = await validateDpop(provider, ctx);
+  if (!proof || proof.thumbprint !== jkt) throw new errors.InvalidGrant('subject_token is invalid');
+  await checkDpopReplay(provider, ctx, proof, ctx.oidc.client.clientId);
 }
 
 /**
