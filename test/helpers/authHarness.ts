@@ -88,12 +88,13 @@ export function appConfig(idp: DemoIdp, apis: ApiConfig[], resource: string | un
   };
 }
 
-/** Starts a demo IdP that knows the given API resources (each with scope `<name>:read`). */
-export function startIdp(resources: string[], accessTokenTtlSeconds?: number): Promise<DemoIdp> {
+/** Starts a demo IdP that knows the given API resources (each with scope `<name>:read`); DPoP only with `dpop`. */
+export function startIdp(resources: string[], accessTokenTtlSeconds?: number, options: { dpop?: boolean } = {}): Promise<DemoIdp> {
   return startDemoIdp({
     appResource,
     apis: resources.map((resource) => ({ resource, scopes: [`${new URL(resource).host || resource}:read`] })),
     accessTokenTtlSeconds,
+    dpop: options.dpop,
   });
 }
 

@@ -1,15 +1,21 @@
 // Security cases C1–C13 (issue 3: C21–C33): token audience, app as OAuth client to the APIs.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { calculateJwkThumbprint, decodeJwt, type JWK } from 'jose';
+import * as client from 'openid-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAuth, type CreateAuthOptions } from '../../electron/core/auth/createAuth.ts';
-import type { ApiConfig } from '../../electron/core/config/AppConfig.ts';
+import { grantAccount, loadGrant } from '../../electron/core/auth/grantStore.ts';
+import type { ApiConfig, AppConfig } from '../../electron/core/config/AppConfig.ts';
 import type { DemoIdp } from '../../electron/core/demo/demoIdp.ts';
-import { silentLogger } from '../../electron/core/log/Logger.ts';
+import { createLogger, silentLogger, type Logger } from '../../electron/core/log/Logger.ts';
+import { keytarSecretStore } from '../../electron/core/secrets/keytarSecretStore.ts';
+import type { SecretStore } from '../../electron/core/secrets/SecretStore.ts';
 import {
   apiConfig, appConfig, appResource, browserSigningInAs, callApi, fakeJwt, interceptingFetch, mapSecretStore, startIdp,
   startRecordingUpstream, waitForState, type RecordingUpstream,
 } from '../helpers/authHarness.ts';
+import { keychainAvailable } from '../helpers/keychain.ts';
 
 const ordersAud = 'https://orders.example';
 const billingAud = 'https://billing.example';
@@ -191,14 +197,153 @@ describe('security C: token audience', () => {
     await long.auth.authorizer.tokenFor(long.api('orders'));
     expect(long.auth.warnings()).toContainEqual(expect.objectContaining({ api: 'orders', code: 'token-lifetime-long', severity: 'warning' }));
   });
+});
 
-  it('C13: DPoP is not implemented — refresh tokens are bearer tokens kept only in the keychain (documented gap)', async () => {
-    const note = 'C13 (DPoP, RFC 9449) is not implemented: the refresh token is a bearer token protected by the OS keychain only. '
-      + 'openid-client supports DPoP (getDPoPHandle), but the demo IdP and the SecretStore would also need a non-extractable key that survives restarts.';
-    console.info(note);
-    let tokenType: unknown;
-    const fetch = interceptingFetch({ response: (_url, json) => ((tokenType ??= json.token_type), json) });
-    await signedIn({ fetch });
-    expect(String(tokenType).toLowerCase()).toBe('bearer');
+const accessTokenType = 'urn:ietf:params:oauth:token-type:access_token';
+
+function dpopConfig(idp: DemoIdp, apis: ApiConfig[]): AppConfig {
+  const config = appConfig(idp, apis);
+  return { ...config, signIn: { ...config.signIn!, dpop: true } };
+}
+
+/** Signs in with signIn.dpop at a DPoP-enabled demo IdP; `issued` records every token response (by grant type). */
+async function signedInWithDPoP(setup: { secrets?: SecretStore; logger?: Logger } = {}) {
+  const idp = await startIdp([ordersAud], undefined, { dpop: true });
+  const orders = await startRecordingUpstream(idp, ordersAud);
+  cleanup.push(() => idp.close(), () => orders.close());
+  const issued: Record<string, unknown>[] = [];
+  const fetch = interceptingFetch({
+    response: (_url, json, form) => (form?.has('grant_type') && issued.push({ grant_type: form.get('grant_type'), ...json }), json),
+  });
+  const apis = [apiConfig('orders', 'exchange', ordersAud, orders.url)];
+  const secrets = setup.secrets ?? mapSecretStore();
+  const key = { issuer: idp.issuer, clientId: idp.clientId };
+  const start = () => createAuth({
+    config: dpopConfig(idp, apis), secrets, fetch, openExternal: browserSigningInAs('alice'), logger: setup.logger ?? silentLogger,
+  });
+  const auth = start();
+  await auth.signIn();
+  await waitForState(auth, 'signed-in');
+  const stored = async () => JSON.parse((await secrets.get(grantAccount(key)))!) as { refreshToken: string; dpopKey: JWK };
+  const issuedBy = (grantType: string) => issued.filter((response) => response.grant_type === grantType);
+  return { idp, orders, api: apis[0]!, auth, secrets, key, issued, issuedBy, stored, start };
+}
+
+/** Another party's client: discovery only, no key of the app's. */
+function thiefClient(idp: DemoIdp): Promise<client.Configuration> {
+  return client.discovery(new URL(idp.issuer), idp.clientId, undefined, client.None(), { execute: [client.allowInsecureRequests] });
+}
+
+const oauthErrorOf = (promise: Promise<unknown>) =>
+  promise.then(() => 'ok', (error: unknown) => (error instanceof client.ResponseBodyError ? error.error : String(error)));
+
+describe('security C13: DPoP-bound sign-in (signIn.dpop)', () => {
+  it('C13: binds the code and the sign-in tokens to the app key, and an exchange API still gets a plain bearer token', async () => {
+    const { auth, api, orders, issuedBy, stored } = await signedInWithDPoP();
+    const [code] = issuedBy('authorization_code');
+    expect(String(code!.token_type).toLowerCase()).toBe('dpop');
+    const { dpopKey } = await stored();
+    expect(decodeJwt(String(code!.access_token)).cnf).toEqual({ jkt: await calculateJwkThumbprint(dpopKey) });
+    const result = await callApi(auth, api);
+    expect(result.isError).not.toBe(true);
+    expect(orders.requests).toMatchObject([{ verified: true, aud: ordersAud, sub: 'alice', authorization: expect.stringMatching(/^Bearer /) }]);
+    const [exchanged] = issuedBy(tokenExchange);
+    expect(exchanged!.token_type).toBe('Bearer');
+    expect(decodeJwt(String(exchanged!.access_token)).cnf).toBeUndefined();
+  });
+
+  it('C13: a stolen refresh token is refused without a proof and with a proof from another key', async () => {
+    const { idp, stored, start } = await signedInWithDPoP();
+    const { refreshToken } = await stored();
+    const thief = await thiefClient(idp);
+    expect(await oauthErrorOf(client.refreshTokenGrant(thief, refreshToken, { resource: appResource }))).toBe('invalid_grant');
+    const otherKey = client.getDPoPHandle(thief, await client.randomDPoPKeyPair('ES256'));
+    expect(await oauthErrorOf(client.refreshTokenGrant(thief, refreshToken, { resource: appResource }, { DPoP: otherKey }))).toBe('invalid_grant');
+    expect(idp.stats()).toMatchObject({ refreshToken: 0, failedGrants: 2 });
+    // The refused attempts did not spend the grant: the app, holding the key, still refreshes with it.
+    const restarted = start();
+    await restarted.restore();
+    expect(restarted.state()).toMatchObject({ status: 'signed-in', sub: 'alice' });
+    expect(idp.stats().refreshToken).toBe(1);
+  });
+
+  it('C13: the bound sign-in token cannot be exchanged without a proof from the app key', async () => {
+    const { idp, issuedBy } = await signedInWithDPoP();
+    const subject = String(issuedBy('authorization_code')[0]!.access_token);
+    const thief = await thiefClient(idp);
+    const parameters = { subject_token: subject, subject_token_type: accessTokenType, resource: ordersAud, audience: ordersAud };
+    expect(await oauthErrorOf(client.genericGrantRequest(thief, tokenExchange, parameters))).toBe('invalid_grant');
+    const otherKey = client.getDPoPHandle(thief, await client.randomDPoPKeyPair('ES256'));
+    expect(await oauthErrorOf(client.genericGrantRequest(thief, tokenExchange, parameters, { DPoP: otherKey }))).toBe('invalid_grant');
+    expect(idp.stats().tokenExchange).toBe(0);
+  });
+
+  it('C13: the key the app holds in memory is non-extractable; its JWK is only in the keychain entry', async () => {
+    const { secrets, key, stored } = await signedInWithDPoP();
+    const lookup = await loadGrant(secrets, key, { dpop: true });
+    if (lookup.status !== 'found') throw new Error(`expected the stored grant, got ${lookup.status}`);
+    expect(lookup.dpopKey!.privateKey.extractable).toBe(false);
+    await expect(crypto.subtle.exportKey('jwk', lookup.dpopKey!.privateKey)).rejects.toThrow();
+    expect(JSON.stringify(lookup.grant)).not.toContain((await stored()).dpopKey.d);
+  });
+
+  it('C13: the key survives a restart: a new instance restores the grant from the keychain and calls the API', async () => {
+    const useKeychain = (await keychainAvailable()) === undefined;
+    const secrets = useKeychain ? keytarSecretStore({ service: `dev.graphql-mcp-desktop.test-dpop-${process.pid}`, timeoutMs: 3000 }) : mapSecretStore();
+    const { idp, api, orders, key, start } = await signedInWithDPoP({ secrets });
+    cleanup.push(async () => void (await secrets.delete(grantAccount(key)).catch(() => false)));
+    const restarted = start();
+    await restarted.restore();
+    expect(restarted.state()).toMatchObject({ status: 'signed-in', sub: 'alice' });
+    expect(idp.stats().refreshToken).toBe(1); // the restored app token came from a refresh signed with the stored key
+    const result = await callApi(restarted, api);
+    expect(result.isError).not.toBe(true);
+    expect(orders.requests).toMatchObject([{ verified: true, aud: ordersAud, sub: 'alice' }]);
+  });
+
+  it('C13: neither the private key nor any refresh token reaches the logs at debug level', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'debug', write: (line) => void lines.push(line) });
+    const { auth, api, issued, stored, start } = await signedInWithDPoP({ logger });
+    await callApi(auth, api);
+    const { dpopKey, refreshToken } = await stored();
+    const restarted = start();
+    await restarted.restore();
+    await callApi(restarted, api);
+    await restarted.signOut();
+    const refreshTokens = [refreshToken, ...issued.map((response) => response.refresh_token)].filter((value): value is string => typeof value === 'string');
+    expect(refreshTokens.length).toBeGreaterThan(1);
+    expect(lines.some((line) => line.startsWith('debug:'))).toBe(true);
+    const log = lines.join('');
+    for (const secret of [dpopKey.d!, ...refreshTokens]) expect(log).not.toContain(secret);
+  });
+
+  it('C13: signIn.dpop at an IdP that does not advertise DPoP ES256 is refused before the browser opens', async () => {
+    const idp = await startIdp([ordersAud]);
+    cleanup.push(() => idp.close());
+    const opened: string[] = [];
+    const secrets = mapSecretStore();
+    const apis = [apiConfig('orders', 'exchange', ordersAud, 'http://127.0.0.1:9/graphql')];
+    const auth = createAuth({ config: dpopConfig(idp, apis), secrets, openExternal: browserSigningInAs('alice', opened), logger: silentLogger });
+    await expect(auth.signIn()).rejects.toMatchObject({ code: 'AUTH_ISSUER_INVALID', message: /does not advertise DPoP with ES256/ });
+    expect(auth.state()).toMatchObject({ status: 'error', code: 'AUTH_ISSUER_INVALID' });
+    expect(opened).toEqual([]);
+    expect(secrets.entries.size).toBe(0);
+    await expect(auth.authorizer.tokenFor(apis[0]!)).rejects.toMatchObject({ code: 'AUTH_SIGN_IN_REQUIRED' });
+  });
+
+  it('C13: turning dpop on discards a stored grant without a key (E3), so an unbound refresh token is never used', async () => {
+    const idp = await startIdp([ordersAud], undefined, { dpop: true });
+    cleanup.push(() => idp.close());
+    const secrets = mapSecretStore();
+    const apis = [apiConfig('orders', 'exchange', ordersAud, 'http://127.0.0.1:9/graphql')];
+    const plain = createAuth({ config: appConfig(idp, apis), secrets, openExternal: browserSigningInAs('alice'), logger: silentLogger });
+    await plain.signIn();
+    await waitForState(plain, 'signed-in');
+    const bound = createAuth({ config: dpopConfig(idp, apis), secrets, openExternal: browserSigningInAs('alice'), logger: silentLogger });
+    await bound.restore();
+    expect(bound.state()).toMatchObject({ status: 'signed-out', reason: expect.stringMatching(/no valid DPoP key/) });
+    expect(secrets.entries.size).toBe(0);
+    expect(idp.stats().refreshToken).toBe(0);
   });
 });
