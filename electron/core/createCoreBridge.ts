@@ -1,4 +1,4 @@
-import type { AppStatusView, AudienceWarningView, AuthStatusView, CoreBridge, MainEventListener, Result, ToolView } from '../ipc/contract.ts';
+import type { AppStatusView, AudienceWarningView, AuthStatusView, ClientView, CoreBridge, MainEventListener, Result, ToolView } from '../ipc/contract.ts';
 import type { AuthState } from './auth/AuthState.ts';
 import type { Auth } from './auth/createAuth.ts';
 import type { Problem } from './config/AppConfig.ts';
@@ -37,6 +37,10 @@ export function createCoreBridge(options: CreateCoreBridgeOptions): CoreBridge {
     readOnly: definition.annotations?.readOnlyHint === true, destructive: definition.annotations?.destructiveHint === true,
   }));
   const warnings = (): AudienceWarningView[] => auth.warnings().map(({ api, severity, code, message, expected, actual, fix }) => ({ api, severity, code, message, expected, actual, fix }));
+  const clients = (): ClientView[] => options.mcp.clients().map((client) => ({
+    id: client.id, name: client.name, version: client.version,
+    connectedAt: new Date(client.connectedAt).toISOString(), lastSeenAt: new Date(client.lastSeenAt).toISOString(),
+  }));
   return {
     'app:status': async () => ok({ endpoint: options.mcp.url, mode: options.mode, configPath: options.configPath, version: options.version }),
     'tools:list': async () => ok(tools()),
@@ -45,7 +49,7 @@ export function createCoreBridge(options: CreateCoreBridgeOptions): CoreBridge {
     'auth:signIn': async () => auth.signIn().then(() => ok(undefined), failed),
     'auth:signOut': async () => auth.signOut().then(() => ok(undefined), failed),
     'warnings:list': async () => ok(warnings()),
-    'clients:list': async () => ok([]),
+    'clients:list': async () => ok(clients()),
     subscribe(listener: MainEventListener) {
       const stops = [
         registry.onToolsChanged(() => {
@@ -54,6 +58,7 @@ export function createCoreBridge(options: CreateCoreBridgeOptions): CoreBridge {
         }),
         auth.onChange((state) => listener('auth:changed', toAuthStatusView(state))),
         auth.onWarningsChanged(() => listener('warnings:changed', warnings())),
+        options.mcp.onClientsChanged(() => listener('clients:changed', clients())),
       ];
       return () => stops.forEach((stop) => stop());
     },

@@ -76,6 +76,19 @@ describe('engine: SDK client ↔ MCP server ↔ GraphQL API', () => {
     expect((result.content as { text: string }[])[0]!.text).toContain('No project with id "nope"');
   });
 
+  it('lists connected clients by name for the window, and drops one when its session ends', async () => {
+    const listed = await core.bridge['clients:list']();
+    expect(listed.ok && listed.value.map((c) => [c.name, c.version, c.id.length])).toEqual([['engine-test', '1.0.0', 8]]);
+    const events: unknown[] = [];
+    const unsubscribe = core.bridge.subscribe((event, payload) => { if (event === 'clients:changed') events.push(payload); });
+    const second = await connect(core.endpoint);
+    await expect.poll(() => events.length).toBe(1);
+    await (second.transport as StreamableHTTPClientTransport).terminateSession();
+    await expect.poll(() => events.length).toBe(2);
+    unsubscribe();
+    expect(events.map((list) => (list as { name: string }[]).length)).toEqual([2, 1]);
+  });
+
   it('answers introspection tools from the schema', async () => {
     const result = await client.callTool({ name: 'introspect', arguments: { type: 'Priority' } });
     expect(result.isError).toBeFalsy();

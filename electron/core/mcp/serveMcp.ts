@@ -5,7 +5,7 @@ import type { ToolCatalog } from '../ToolCatalog.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log/Logger.ts';
 import { isAllowedHost } from './isAllowedHost.ts';
-import { McpSessions } from './McpSessions.ts';
+import { McpSessions, type McpClientInfo } from './McpSessions.ts';
 import { readJsonBody } from './readJsonBody.ts';
 import { sendJsonRpcError } from './sendJsonRpcError.ts';
 
@@ -44,6 +44,9 @@ export interface McpHttpServer {
   /** The bound socket address (always 127.0.0.1). */
   address(): AddressInfo;
   sessionCount(): number;
+  /** Connected clients (name and version from `initialize`), for the window. */
+  clients(): McpClientInfo[];
+  onClientsChanged(listener: () => void): () => void;
   /** Closes every session (and its SSE streams) and the listener. */
   close(): Promise<void>;
 }
@@ -77,6 +80,7 @@ export async function serveMcp(options: ServeMcpOptions): Promise<McpHttpServer>
     idleMs: options.sessionIdleMs ?? 30 * 60_000,
     maxSessions: options.maxSessions ?? 100,
     enableJsonResponse: options.enableJsonResponse ?? true,
+    url: () => `http://${host}:${context.port}${mcpPath}`,
   });
   const context: RouteContext = { port: 0, allowedOrigins: new Set(options.allowedOrigins ?? []), maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, sessions, logger: options.logger };
   const httpServer = createHttpServer(options, (req, res) => {
@@ -97,6 +101,8 @@ export async function serveMcp(options: ServeMcpOptions): Promise<McpHttpServer>
     port: context.port,
     address: () => httpServer.address() as AddressInfo,
     sessionCount: () => sessions.size,
+    clients: () => sessions.clients(),
+    onClientsChanged: (listener) => sessions.onClientsChanged(listener),
     close: async () => {
       await sessions.closeAll();
       await new Promise<void>((resolve) => {
