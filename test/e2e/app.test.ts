@@ -4,6 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { expect, test } from 'playwright/test';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -62,6 +64,14 @@ test('a newcomer signs in once through the demo IdP and sees tools, sign-in stat
   const warnings = page.getByRole('region', { name: 'Audience warnings' });
   await expect(warnings).toContainText('urn:graphql-mcp-desktop:demo:directory');
   await expect(warnings).toContainText('urn:graphql-mcp-desktop:app');
+
+  // An MCP client connects and calls a tool; the window shows it.
+  const client = new Client({ name: 'e2e-client', version: '2.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(endpoint)));
+  const result = await client.callTool({ name: 'ListProjects', arguments: {} });
+  expect(result.isError).toBeFalsy();
+  await expect(page.getByRole('region', { name: 'Connected clients' })).toContainText('e2e-client');
   await page.screenshot({ path: path.join(screenshotDir, 'app-demo-signed-in.png'), fullPage: true });
+  await client.close();
   expect(await page.content()).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
 });

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { ToolCatalog } from '../ToolCatalog.ts';
 import type { Logger } from '../log/Logger.ts';
 import { createMcpServer } from './createMcpServer.ts';
-import { handleWebRequest } from './handleWebRequest.ts';
 import { sendJsonRpcError } from './sendJsonRpcError.ts';
 
 export interface McpSessionsOptions {
@@ -15,24 +14,11 @@ export interface McpSessionsOptions {
   maxSessions: number;
   idleMs: number;
   enableJsonResponse: boolean;
-  /** The endpoint URL, once listening (the transport wants an absolute request URL). */
-  url(): string;
-}
-
-/** A connected client as the app shows it: who (from `initialize`), since when, last request. */
-export interface McpClientInfo {
-  /** A prefix of the session id: enough to tell sessions apart, too short to reuse. */
-  id: string;
-  name?: string;
-  version?: string;
-  connectedAt: number;
-  lastSeenAt: number;
 }
 
 interface Session {
-  connectedAt: number;
   server: Server;
-  transport: WebStandardStreamableHTTPServerTransport;
+  transport: StreamableHTTPServerTransport;
   lastSeen: number;
   /** Open GET streams: a client listening for notifications is not idle. */
   streams: number;
@@ -49,7 +35,6 @@ export class McpSessions {
   readonly #options: McpSessionsOptions;
   readonly #sweeper: NodeJS.Timeout;
   readonly #unsubscribe: () => void;
-  readonly #clientListeners = new Set<() => void>();
   #pending = 0;
 
   constructor(options: McpSessionsOptions) {
@@ -70,20 +55,15 @@ export class McpSessions {
     }
     this.#pending++;
     const server = createMcpServer(this.#options.catalog, { version: this.#options.version, logger: this.#options.logger });
-    const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       enableJsonResponse: this.#options.enableJsonResponse,
-      onsessioninitialized: (id) => {
-        this.#sessions.set(id, { server, transport, connectedAt: Date.now(), lastSeen: Date.now(), streams: 0 });
-        this.#clientsChanged();
-      },
+      onsessioninitialized: (id) => void this.#sessions.set(id, { server, transport, lastSeen: Date.now(), streams: 0 }),
     });
-    server.onclose = () => {
-      if (transport.sessionId && this.#sessions.delete(transport.sessionId)) this.#clientsChanged();
-    };
+    server.onclose = () => void (transport.sessionId && this.#sessions.delete(transport.sessionId));
     try {
       await server.connect(transport);
-      await handleWebRequest(transport, req, res, this.#options.url(), body);
+      await transport.handleRequest(req, res, body);
     } finally {
       this.#pending--;
       // An initialize that failed validation never got a session id: nothing can reach this server again.
@@ -104,25 +84,7 @@ export class McpSessions {
         session.lastSeen = Date.now();
       });
     }
-    await handleWebRequest(session.transport, req, res, this.#options.url(), body);
-  }
-
-  /** The connected clients, oldest first; never the full session id. */
-  clients(): McpClientInfo[] {
-    return [...this.#sessions].map(([id, session]) => {
-      const client = session.server.getClientVersion();
-      return { id: id.slice(0, 8), name: client?.name, version: client?.version, connectedAt: session.connectedAt, lastSeenAt: session.lastSeen };
-    });
-  }
-
-  /** Called when a client connects or its session ends (closed, deleted or evicted). */
-  onClientsChanged(listener: () => void): () => void {
-    this.#clientListeners.add(listener);
-    return () => this.#clientListeners.delete(listener);
-  }
-
-  #clientsChanged(): void {
-    for (const listener of this.#clientListeners) listener();
+    await session.transport.handleRequest(req, res, body);
   }
 
   /** Sends `notifications/tools/list_changed` on every session's GET stream. */
@@ -140,7 +102,6 @@ export class McpSessions {
       if (session.streams > 0 || session.lastSeen >= cutoff) continue;
       this.#sessions.delete(id);
       void session.server.close().catch(() => {});
-      this.#clientsChanged();
     }
   }
 
@@ -148,7 +109,6 @@ export class McpSessions {
   async closeAll(): Promise<void> {
     clearInterval(this.#sweeper);
     this.#unsubscribe();
-    this.#clientListeners.clear();
     const closing = [...this.#sessions.values()].map((session) => session.server.close().catch(() => {}));
     this.#sessions.clear();
     await Promise.all(closing);
