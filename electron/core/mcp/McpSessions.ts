@@ -16,7 +16,18 @@ export interface McpSessionsOptions {
   enableJsonResponse: boolean;
 }
 
+/** A connected client as the app shows it: who (from `initialize`), since when, last request. */
+export interface McpClientInfo {
+  /** A prefix of the session id: enough to tell sessions apart, too short to reuse. */
+  id: string;
+  name?: string;
+  version?: string;
+  connectedAt: number;
+  lastSeenAt: number;
+}
+
 interface Session {
+  connectedAt: number;
   server: Server;
   transport: StreamableHTTPServerTransport;
   lastSeen: number;
@@ -35,6 +46,7 @@ export class McpSessions {
   readonly #options: McpSessionsOptions;
   readonly #sweeper: NodeJS.Timeout;
   readonly #unsubscribe: () => void;
+  readonly #clientListeners = new Set<() => void>();
   #pending = 0;
 
   constructor(options: McpSessionsOptions) {
@@ -58,12 +70,19 @@ export class McpSessions {
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       enableJsonResponse: this.#options.enableJsonResponse,
-      onsessioninitialized: (id) => void this.#sessions.set(id, { server, transport, lastSeen: Date.now(), streams: 0 }),
+      onsessioninitialized: (id) => {
+        this.#sessions.set(id, { server, transport, connectedAt: Date.now(), lastSeen: Date.now(), streams: 0 });
+        this.#clientsChanged();
+      },
     });
-    server.onclose = () => void (transport.sessionId && this.#sessions.delete(transport.sessionId));
+    server.onclose = () => {
+      if (transport.sessionId && this.#sessions.delete(transport.sessionId)) this.#clientsChanged();
+    };
     try {
       await server.connect(transport);
       await transport.handleRequest(req, res, body);
+      // onsessioninitialized fires before the server has read clientInfo: announce again now that the name is known.
+      if (transport.sessionId !== undefined && this.#sessions.has(transport.sessionId)) this.#clientsChanged();
     } finally {
       this.#pending--;
       // An initialize that failed validation never got a session id: nothing can reach this server again.
@@ -87,6 +106,24 @@ export class McpSessions {
     await session.transport.handleRequest(req, res, body);
   }
 
+  /** The connected clients, oldest first; never the full session id. */
+  clients(): McpClientInfo[] {
+    return [...this.#sessions].map(([id, session]) => {
+      const client = session.server.getClientVersion();
+      return { id: id.slice(0, 8), name: client?.name, version: client?.version, connectedAt: session.connectedAt, lastSeenAt: session.lastSeen };
+    });
+  }
+
+  /** Called when a client connects or its session ends (closed, deleted or evicted). */
+  onClientsChanged(listener: () => void): () => void {
+    this.#clientListeners.add(listener);
+    return () => this.#clientListeners.delete(listener);
+  }
+
+  #clientsChanged(): void {
+    for (const listener of this.#clientListeners) listener();
+  }
+
   /** Sends `notifications/tools/list_changed` on every session's GET stream. */
   notifyToolsChanged(): void {
     for (const session of this.#sessions.values()) void session.server.sendToolListChanged().catch(() => {});
@@ -102,6 +139,7 @@ export class McpSessions {
       if (session.streams > 0 || session.lastSeen >= cutoff) continue;
       this.#sessions.delete(id);
       void session.server.close().catch(() => {});
+      this.#clientsChanged();
     }
   }
 
@@ -109,6 +147,7 @@ export class McpSessions {
   async closeAll(): Promise<void> {
     clearInterval(this.#sweeper);
     this.#unsubscribe();
+    this.#clientListeners.clear();
     const closing = [...this.#sessions.values()].map((session) => session.server.close().catch(() => {}));
     this.#sessions.clear();
     await Promise.all(closing);

@@ -80,7 +80,6 @@ export async function serveMcp(options: ServeMcpOptions): Promise<McpHttpServer>
     idleMs: options.sessionIdleMs ?? 30 * 60_000,
     maxSessions: options.maxSessions ?? 100,
     enableJsonResponse: options.enableJsonResponse ?? true,
-    url: () => `http://${host}:${context.port}${mcpPath}`,
   });
   const context: RouteContext = { port: 0, allowedOrigins: new Set(options.allowedOrigins ?? []), maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, sessions, logger: options.logger };
   const httpServer = createHttpServer(options, (req, res) => {
