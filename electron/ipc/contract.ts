@@ -3,6 +3,7 @@
  * (`MainEvents`) and the view types they carry. Electron's preload and the headless HTTP bridge both serve exactly
  * this; the renderer imports it with `import type` only. Views carry status, names and warnings — never tokens.
  */
+import type { Problem } from '../core/config/AppConfig.ts';
 import type { ErrorCode } from '../core/errors.ts';
 
 /** IPC never throws: every call answers with a value or a `{ code, message }` the UI can show. */
@@ -28,16 +29,8 @@ export interface ToolView {
   destructive: boolean;
 }
 
-/** A config, schema or operation problem, found at load and reported instead of stopping the app. */
-export interface ProblemView {
-  severity: 'error' | 'warning';
-  message: string;
-  file?: string;
-  line?: number;
-  /** Dotted key path in the config file, e.g. `apis[0].endpoint`. */
-  key?: string;
-  api?: string;
-}
+/** A config, schema or operation problem, found at load and reported instead of stopping the app (the core's own type). */
+export type ProblemView = Problem;
 
 /** The sign-in state; `signed-in` names the subject only. */
 export type AuthStatusView =
