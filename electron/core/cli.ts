@@ -64,7 +64,7 @@ function report(core: CoreHandle): void {
     if (event === 'tools:changed') process.stdout.write(`Tools changed: ${(payload as unknown[]).length} tools\n`);
     if (event === 'warnings:changed') printWarnings();
   });
-  core.auth.onChange((state) => process.stdout.write(`Sign-in: ${describeAuthState(state)}\n`));
+  core.auth.onChange((state) => process.stdout.write(`Sign-in state: ${describeAuthState(state)}\n`));
 }
 
 /** Headless mode serves the same window as the app to a browser, when the renderer has been built. */
@@ -81,7 +81,7 @@ async function serveWindow(core: CoreHandle, logger: ReturnType<typeof createLog
 /** With `signIn` configured and no usable grant in the keychain, start the browser sign-in and print its URL. */
 async function signInIfNeeded(core: CoreHandle): Promise<void> {
   const state = core.auth.state();
-  process.stdout.write(`Sign-in: ${describeAuthState(state)}\n`);
+  process.stdout.write(`Sign-in state: ${describeAuthState(state)}\n`);
   if (state.status !== 'signed-out') return;
   try {
     const { authorizationUrl } = await core.auth.signIn();
@@ -98,7 +98,7 @@ async function runLogout(configPath: string | undefined, logger: ReturnType<type
     if (!config.signIn) return void process.stdout.write('Sign-in is not configured: nothing to sign out of.\n'), 0;
     const auth = createAuth({ config, secrets: keytarSecretStore(), openExternal: openWithPlatform, logger });
     await auth.signOut();
-    process.stdout.write(`Sign-in: ${describeAuthState(auth.state())}\n`);
+    process.stdout.write(`Sign-in state: ${describeAuthState(auth.state())}\n`);
     return auth.state().status === 'signed-out' ? 0 : 1;
   } catch (error) {
     process.stderr.write(`${AppError.is(error, 'CONFIG_NOT_FOUND') ? 'No config file: the built-in demo keeps no sign-in, so there is nothing to sign out of.' : (error as Error).message}\n`);

@@ -40,7 +40,7 @@ describe('npm start (headless)', () => {
     const [, signInUrl] = await waitFor(app.stdout, /Sign in: (http:\/\/127\.0\.0\.1:\d+\/auth\?\S+)\n/);
     expect(new URL(signInUrl!).searchParams.get('code_challenge_method')).toBe('S256');
     await loginOverHttp(signInUrl!, 'bob', { follow: true });
-    await waitFor(app.stdout, /Sign-in: signed in as bob/);
+    await waitFor(app.stdout, /Sign-in state: signed in as bob/);
     await waitFor(app.stdout, /Audience error \[directory\]/);
     const res = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'cli-test', version: '1' } } }) });
     expect(res.status).toBe(200);
