@@ -147,6 +147,18 @@ describe('buildTools', () => {
     expect(problems).toEqual([expect.objectContaining({ file: 'ops.graphql', line: 1, message: expect.stringContaining('Unknown fragment "Missing"') })]);
   });
 
+  it('reports unknown type names as graphql does, with a suggestion only for a close name', () => {
+    const { tools, problems } = buildTools([
+      { file: 'ops.graphql', text: 'query A($login: Strin!) { viewer { login } }\nquery B { viewer { ... on Nope { login } } }\nquery C($login: String!) { user(login: $login) { ... on User { login } } }' },
+    ], schema, testApi());
+    expect(tools.map((tool) => tool.name)).toEqual(['C']);
+    expect(problems.map((problem) => [problem.line, problem.message])).toEqual([
+      [1, 'A: Unknown type "Strin". Did you mean "String"? The operation was skipped.'],
+      [1, 'A: Variable "$login" is never used in operation "A". The operation was skipped.'],
+      [2, 'B: Unknown type "Nope". The operation was skipped.'],
+    ]);
+  });
+
   it('warns when two files define the same fragment differently', () => {
     const { problems } = buildTools([
       { file: 'a.graphql', text: 'fragment Who on User { login }' },
