@@ -31,6 +31,8 @@ export async function runCli(argv: string[]): Promise<number> {
   if (parsed.help) return void process.stdout.write(`${usage}\n`), 0;
   const logger = createLogger({ level: parsed.logLevel, write: (line) => process.stderr.write(line) });
   if (parsed.command === 'logout') return runLogout(parsed.config, logger);
+  // Listen for Ctrl+C from the start: a signal during start-up then still shuts down cleanly once started.
+  const stopped = waitForSignal();
   try {
     const core = await startCore({ configPath: parsed.config, port: parsed.port, logger, openExternal: openWithPlatform });
     if (core.mode === 'demo') process.stdout.write('No config file found: running the built-in demo (see README, "Config").\n');
@@ -38,7 +40,7 @@ export async function runCli(argv: string[]): Promise<number> {
     process.stdout.write(`MCP endpoint: ${core.endpoint}\n`);
     const ui = await serveWindow(core, logger);
     await signInIfNeeded(core);
-    await waitForSignal();
+    await stopped;
     await ui?.close();
     await core.close();
     return 0;

@@ -65,7 +65,7 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
     await auth.restore();
     const registry = await ToolRegistry.create({ config: source.config, authorizer: auth.authorizer, logger: options.logger, watch: options.watch ?? true });
     cleanups.push(() => registry.close());
-    const mcp = await serveMcp({ catalog: registry, version: appVersion, port: options.port ?? source.config.server.port, logger: options.logger });
+    const mcp = await listenMcp(registry, options.port ?? source.config.server.port, source, options.logger);
     cleanups.push(() => mcp.close());
     const problems = () => [...source.warnings, ...registry.problems()];
     const close = async () => { for (const cleanup of cleanups.reverse()) await cleanup(); };
@@ -74,6 +74,20 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
   } catch (error) {
     for (const cleanup of cleanups.reverse()) await cleanup();
     throw error;
+  }
+}
+
+/**
+ * The demo listens on the documented port so client setups in the README work as written; if something else holds
+ * it, the demo (only) takes a free port and says so. A real config's port is never changed behind the user's back.
+ */
+async function listenMcp(registry: ToolRegistry, port: number, source: ConfigSource, logger: Logger): Promise<McpHttpServer> {
+  try {
+    return await serveMcp({ catalog: registry, version: appVersion, port, logger });
+  } catch (error) {
+    if (source.mode !== 'demo' || port === 0 || !AppError.is(error, 'SERVER_LISTEN_FAILED')) throw error;
+    source.warnings.push({ severity: 'warning', message: `${error.message} The demo uses a free port instead; point clients at the printed endpoint.` });
+    return serveMcp({ catalog: registry, version: appVersion, port: 0, logger });
   }
 }
 

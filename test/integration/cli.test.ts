@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,11 +31,18 @@ async function waitFor(read: () => string, pattern: RegExp, timeoutMs = 15_000):
   }
 }
 
+function isFree(port: number): Promise<boolean> {
+  const probe = createServer();
+  return new Promise((resolve) => probe.once('error', () => resolve(false)).listen(port, '127.0.0.1', () => probe.close(() => resolve(true))));
+}
+
 describe('npm start (headless)', () => {
   it('says it runs headless, serves the demo on first run, prints the endpoint, and stops cleanly on SIGTERM', async () => {
+    const demoPortFree = await isFree(47320);
     const app = start([]);
     await waitFor(app.stdout, /headless mode/);
     const [, url] = await waitFor(app.stdout, /MCP endpoint: (http:\/\/127\.0\.0\.1:\d+\/mcp)\n/);
+    if (demoPortFree) expect(url).toBe('http://127.0.0.1:47320/mcp'); // the port the README's client examples use
     expect(app.stdout()).toContain('built-in demo');
     // Issue 3: headless mode starts the sign-in itself and prints the URL; completing it in a "browser" signs in.
     const [, signInUrl] = await waitFor(app.stdout, /Sign in: (http:\/\/127\.0\.0\.1:\d+\/auth\?\S+)\n/);
@@ -46,6 +54,21 @@ describe('npm start (headless)', () => {
     expect(res.status).toBe(200);
     app.child.kill('SIGTERM');
     expect(await app.exit).toBe(0);
+  });
+
+  it('serves the demo on port 47320, or on a free port with a warning when 47320 is taken', async () => {
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.once('error', () => resolve()).listen(47320, '127.0.0.1', () => resolve()));
+    try {
+      const app = start([]);
+      const [, port] = await waitFor(app.stdout, /MCP endpoint: http:\/\/127\.0\.0\.1:(\d+)\/mcp/);
+      expect(Number(port)).not.toBe(47320);
+      expect(app.stderr()).toContain('The demo uses a free port instead');
+      app.child.kill('SIGTERM');
+      expect(await app.exit).toBe(0);
+    } finally {
+      squatter.close();
+    }
   });
 
   it('uses --config and prints the real port when the config says port 0', async () => {

@@ -10,6 +10,9 @@ import { verifyBearer } from './verifyBearer.ts';
 /** The example operations shipped with the app (top-level `operations/`). */
 export const demoOperationsDir = path.join(appRoot, 'operations');
 
+/** The MCP port the demo listens on (the README's client examples use it); a free one if it is taken. */
+export const demoPort = 47320;
+
 /** The demo APIs' resource indicators: the `aud` each one demands. */
 export const demoResources = { tasks: 'urn:graphql-mcp-desktop:demo:tasks', directory: 'urn:graphql-mcp-desktop:demo:directory' };
 
@@ -34,7 +37,7 @@ export async function startDemo(options: { logger?: Logger } = {}): Promise<Demo
   const [tasks, directory] = await Promise.all([startTasksApi({ verify: guard(demoResources.tasks) }), startDirectoryApi({ verify: guard(demoResources.directory) })]);
   const base = { mutations: 'explicit' as const, introspection: { ...defaultIntrospection }, headers: {}, customScalars: {}, timeoutMs: defaultTimeoutMs };
   const config: AppConfig = {
-    server: { port: 0 },
+    server: { port: demoPort },
     signIn: { issuer: idp.issuer, clientId: demoClientId, scopes: ['openid', 'offline_access'], resource: demoAppResource, allowInsecureLoopback: true },
     apis: [
       {
