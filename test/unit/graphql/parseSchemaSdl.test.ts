@@ -49,6 +49,44 @@ describe('parseSchemaSdl', () => {
     expect(problems.map((problem) => problem.message)).toContainEqual(expect.stringMatching(/^EnterpriseOwnerInfo\.repositoryDeployKeySetting is defined more than once/));
   });
 
+  it('gives the right lines for duplicates far into a large schema, whatever its line ends, strings and comments', () => {
+    // Over 100 KB, so the schema is parsed in several pieces; braces inside strings and comments must not split it.
+    const filler = Array.from({ length: 1500 }, (_, index) => `"""\nType {${index}} with a \\""" quote\n"""\ntype T${index} { "{" a: Int # }\n b(x: String = "}"): Int }`);
+    const lines = ['type Query { t0: T0 }', ...filler.flatMap((text) => text.split('\n')), 'enum E {', '  A', '  A', '}', 'type T7 { z: Int }'];
+    const lineOf = (text: string) => lines.indexOf(text) + 1;
+    for (const lineEnd of ['\n', '\r\n', '\r']) {
+      const { schema, problems } = parseSchemaSdl(lines.join(lineEnd), 'big.graphql');
+      expect(schema.getType('T1499')).toBeDefined();
+      expect(problems).toEqual([
+        { severity: 'warning', file: 'big.graphql', line: lineOf('  A') + 1, message: `E.A is defined more than once; kept the first definition (first defined on line ${lineOf('  A')})` },
+        { severity: 'warning', file: 'big.graphql', line: lineOf('type T7 { z: Int }'), message: `T7 is defined more than once; kept the first definition (first defined on line ${lineOf('"""') + 7 * 5})` },
+      ]);
+    }
+  });
+
+  it('reports a syntax error far into a large schema at its line', () => {
+    const lines = [...Array.from({ length: 3000 }, (_, index) => `type T${index} { a: Int }`), 'type Query {', '  b: ', '}'];
+    const error = thrown(() => parseSchemaSdl(lines.join('\n'), 'big.graphql'));
+    expect(error.details).toEqual({ file: 'big.graphql', line: 3003 });
+  });
+
+  it('warns with graphql\'s message when the SDL breaks a rule the build does not check, and still serves it', () => {
+    const cases = [
+      ['type Query { a: Int @nope }', 'Unknown directive "@nope".'],
+      ['scalar S @deprecated type Query { a: S }', 'Directive "@deprecated" may not be used on SCALAR.'],
+      ['type Query { a: Int @deprecated @deprecated }', 'The directive "@deprecated" can only be used once at this location.'],
+      ['type Query { a: Int @deprecated(why: "x") }', 'Unknown argument "why" on directive "@deprecated".'],
+      ['directive @d(x: Int!) on FIELD_DEFINITION type Query { a: Int @d }', 'Directive "@d" argument "x" of type "Int!" is required, but it was not provided.'],
+      ['input I { x: Int } type Query { a(i: I = { x: 1, x: 2 }): Int }', 'There can be only one input field named "x".'],
+      ['schema { query: Query } schema { query: Query } type Query { a: Int }', 'Must provide only one schema definition.'],
+    ];
+    for (const [sdl, message] of cases) {
+      const { schema, problems } = parseSchemaSdl(sdl!, 'r.graphql');
+      expect(schema.getQueryType()?.name).toBe('Query');
+      expect(problems[0]).toEqual({ severity: 'warning', file: 'r.graphql', message: expect.stringContaining(`Schema is not strictly valid SDL: ${message}`) });
+    }
+  });
+
   it('builds @oneOf input types with isOneOf set', () => {
     const { schema, problems } = parseSchemaSdl('input By @oneOf { id: ID, name: String } type Query { f(by: By): Int }', 'o.graphql');
     const by = schema.getType('By');
