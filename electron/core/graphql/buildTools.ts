@@ -40,6 +40,13 @@ interface ParsedDocument {
   operations: OperationDefinitionNode[];
 }
 
+/** A named or anonymous operation with exactly the fragments it uses (transitively), before any check. */
+interface Candidate {
+  operation: OperationDefinitionNode;
+  document: OperationDocument;
+  fragments: FragmentDefinitionNode[];
+}
+
 // Texts (operation + fragments) already found valid against a schema: hot reload re-runs buildTools on every edit.
 const validTexts = new WeakMap<GraphQLSchema, Set<string>>();
 const maxCachedTexts = 20_000;
@@ -54,13 +61,15 @@ export function buildTools(documents: readonly OperationDocument[], schema: Grap
   const report = (problem: Omit<Problem, 'api'>) => problems.push({ ...problem, api: api.name });
   const parsed = documents.flatMap((document) => parseDocument(document, report));
   const shared = collectFragments(parsed, report);
+  const candidates = parsed.flatMap(({ document, fragments, operations }): Candidate[] => {
+    const lookup = (name: string) => fragments.get(name) ?? shared.get(name);
+    return operations.map((operation) => ({ operation, document, fragments: fragmentsUsedBy(operation, lookup) }));
+  });
+  validateTogether(candidates.filter((candidate) => !skipReason(candidate.operation, api)), schema);
   const tools: OperationTool[] = [];
-  for (const { document, fragments, operations } of parsed) {
-    for (const operation of operations) {
-      const lookup = (name: string) => fragments.get(name) ?? shared.get(name);
-      const tool = buildTool(operation, document, lookup, schema, api, report);
-      if (tool) tools.push(tool);
-    }
+  for (const candidate of candidates) {
+    const tool = buildTool(candidate, schema, api, report);
+    if (tool) tools.push(tool);
   }
   return { tools, problems };
 }
@@ -102,24 +111,23 @@ function collectFragments(parsed: readonly ParsedDocument[], report: (problem: P
   return shared;
 }
 
-function buildTool(
-  operation: OperationDefinitionNode,
-  document: OperationDocument,
-  lookup: (name: string) => FragmentDefinitionNode | undefined,
-  schema: GraphQLSchema,
-  api: ApiConfig,
-  report: (problem: Problem) => void,
-): OperationTool | undefined {
-  const where = { file: document.file, line: operation.loc?.startToken.line, key: document.key };
+/** Why an operation is not served whatever the schema says, or undefined when it may be. */
+function skipReason(operation: OperationDefinitionNode, api: ApiConfig): Pick<Problem, 'severity' | 'message'> | undefined {
   const name = operation.name?.value;
-  if (!name) return void report({ severity: 'error', ...where, message: 'Anonymous operation skipped: give it a name, which becomes the tool name' });
-  if (operation.operation === 'subscription') return void report({ severity: 'warning', ...where, message: `Subscription ${name} skipped: subscriptions cannot be served as tools` });
+  if (!name) return { severity: 'error', message: 'Anonymous operation skipped: give it a name, which becomes the tool name' };
+  if (operation.operation === 'subscription') return { severity: 'warning', message: `Subscription ${name} skipped: subscriptions cannot be served as tools` };
   if (operation.operation === 'mutation' && api.mutations === 'none') {
-    return void report({ severity: 'warning', ...where, message: `Mutation ${name} skipped: mutations are disabled for this API (mutations: none)` });
+    return { severity: 'warning', message: `Mutation ${name} skipped: mutations are disabled for this API (mutations: none)` };
   }
-  const fragments = fragmentsUsedBy(operation, lookup);
+  return undefined;
+}
+
+function buildTool({ operation, document, fragments }: Candidate, schema: GraphQLSchema, api: ApiConfig, report: (problem: Problem) => void): OperationTool | undefined {
+  const where = { file: document.file, line: operation.loc?.startToken.line, key: document.key };
+  const skipped = skipReason(operation, api);
+  if (skipped) return void report({ severity: skipped.severity, ...where, message: skipped.message });
   if (!validateOperation(operation, fragments, schema, document, report)) return undefined;
-  const toolName = `${api.toolPrefix}${name}`;
+  const toolName = `${api.toolPrefix}${operation.name!.value}`;
   if (!isValidToolName(toolName)) {
     return void report({ severity: 'error', ...where, message: `Tool name ${toolName} is not valid for MCP (letters, digits, _ and -, at most 128); operation skipped` });
   }
@@ -151,10 +159,8 @@ function validateOperation(
   document: OperationDocument,
   report: (problem: Problem) => void,
 ): boolean {
-  const text = [operation, ...fragments].map(textOf).join('\n');
-  let valid = validTexts.get(schema);
-  // Bounded: a long session of edits would otherwise keep every version ever typed.
-  if (!valid || valid.size > maxCachedTexts) validTexts.set(schema, (valid = new Set<string>()));
+  const text = validationText(operation, fragments);
+  const valid = validTextsOf(schema);
   if (valid.has(text)) return true;
   const errors = validate(schema, { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] }, operationRules);
   for (const error of errors) {
@@ -164,6 +170,57 @@ function validateOperation(
   }
   if (errors.length === 0) valid.add(text);
   return errors.length === 0;
+}
+
+function validTextsOf(schema: GraphQLSchema): Set<string> {
+  let valid = validTexts.get(schema);
+  // Bounded: a long session of edits would otherwise keep every version ever typed.
+  if (!valid || valid.size > maxCachedTexts) validTexts.set(schema, (valid = new Set<string>()));
+  return valid;
+}
+
+function validationText(operation: OperationDefinitionNode, fragments: readonly FragmentDefinitionNode[]): string {
+  return [operation, ...fragments].map(textOf).join('\n');
+}
+
+const maxBatchSize = 64;
+const maxOpenBatches = 8;
+
+interface Batch {
+  candidates: Candidate[];
+  operationNames: Set<string>;
+  fragments: Map<string, FragmentDefinitionNode>;
+}
+
+/**
+ * Validates operations many to a document, because each validate() call costs far more than its operation (every
+ * rule is set up again; ~60% of validation for GitHub-sized sets), and marks the texts of batches found valid in the
+ * cache validateOperation reads. A batch holds operations with distinct names and no fragment name in common, so
+ * it is valid exactly when each operation with its own fragments is: every rule then sees in it the same
+ * operations, fragments and (in OverlappingFieldsCanBeMerged, whose work is budgeted) the same work as one by one.
+ * Operations in a batch with errors, or left out of batches, are validated one by one for their exact messages.
+ */
+function validateTogether(candidates: readonly Candidate[], schema: GraphQLSchema): void {
+  const valid = validTextsOf(schema);
+  const open: Batch[] = [];
+  const full: Batch[] = [];
+  for (const candidate of candidates) {
+    if (valid.has(validationText(candidate.operation, candidate.fragments))) continue;
+    const name = candidate.operation.name!.value;
+    let batch = open.find((each) => !each.operationNames.has(name) && candidate.fragments.every((fragment) => !each.fragments.has(fragment.name.value)));
+    if (!batch && open.length < maxOpenBatches) open.push((batch = { candidates: [], operationNames: new Set(), fragments: new Map() }));
+    if (!batch) continue;
+    batch.candidates.push(candidate);
+    batch.operationNames.add(name);
+    for (const fragment of candidate.fragments) batch.fragments.set(fragment.name.value, fragment);
+    if (batch.candidates.length === maxBatchSize) full.push(...open.splice(open.indexOf(batch), 1));
+  }
+  for (const batch of [...full, ...open]) {
+    if (batch.candidates.length < 2) continue;
+    const definitions = [...batch.candidates.map((candidate) => candidate.operation), ...batch.fragments.values()];
+    if (validate(schema, { kind: Kind.DOCUMENT, definitions }, operationRules).length > 0) continue;
+    for (const { operation, fragments } of batch.candidates) valid.add(validationText(operation, fragments));
+  }
 }
 
 /**

@@ -159,6 +159,29 @@ describe('buildTools', () => {
     ]);
   });
 
+  it('reports exactly the invalid operations among many valid ones, as when each is validated alone', () => {
+    const good = Array.from({ length: 150 }, (_, index) => ({ file: `good${index}.graphql`, text: `query Good${index}($login: String!) { user(login: $login) { login } }` }));
+    const { tools, problems } = buildTools([
+      ...good.slice(0, 70),
+      { file: 'unused.graphql', text: 'query Unused($login: String!) { viewer { login } }' },
+      { file: 'conflict.graphql', text: 'query Conflict { viewer { x: login x: name } }' },
+      // The same name twice and a fragment name defined differently in two files: fine one by one, never together.
+      { file: 'a.graphql', text: 'query Same { viewer { ...Who } }\nfragment Who on User { login }' },
+      { file: 'b.graphql', text: 'query Same { viewer { ...Who } }\nfragment Who on User { name }' },
+      { file: 'c.graphql', text: 'query UsesB { viewer { ...Card } }\nfragment Card on User { ...Who }\nfragment Who on User { nope }' },
+      ...good.slice(70),
+    ], schema, testApi());
+    expect(tools.map((tool) => tool.name)).toEqual([...good.slice(0, 70).map((_, index) => `Good${index}`), 'Same', 'Same', ...good.slice(70).map((_, index) => `Good${index + 70}`)]);
+    expect(tools.find((tool) => tool.source.file === 'b.graphql')?.document).toBe('query Same { viewer { ...Who } }\n\nfragment Who on User { name }');
+    expect(problems.map((problem) => [problem.file, problem.message])).toEqual([
+      ['b.graphql', 'Fragment Who is also defined differently in a.graphql:2; operations in other files use that one'],
+      ['c.graphql', 'Fragment Who is also defined differently in a.graphql:2; operations in other files use that one'],
+      ['unused.graphql', 'Unused: Variable "$login" is never used in operation "Unused". The operation was skipped.'],
+      ['conflict.graphql', 'Conflict: Fields "x" conflict because "login" and "name" are different fields. Use different aliases on the fields to fetch both if this was intentional. The operation was skipped.'],
+      ['c.graphql', 'UsesB: Cannot query field "nope" on type "User". Did you mean "name"? The operation was skipped.'],
+    ]);
+  });
+
   it('warns when two files define the same fragment differently', () => {
     const { problems } = buildTools([
       { file: 'a.graphql', text: 'fragment Who on User { login }' },
