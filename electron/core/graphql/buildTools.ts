@@ -6,7 +6,6 @@ import {
   Source,
   specifiedRules,
   validate,
-  visit,
   type ASTVisitor,
   type ASTVisitFn,
   type DocumentNode,
@@ -14,6 +13,7 @@ import {
   type GraphQLSchema,
   type NamedTypeNode,
   type OperationDefinitionNode,
+  type SelectionSetNode,
   type ValidationContext,
 } from 'graphql';
 import type { ApiConfig, Problem } from '../config/AppConfig.ts';
@@ -138,17 +138,21 @@ function buildTool({ operation, document, fragments }: Candidate, schema: GraphQ
 export function fragmentsUsedBy(operation: OperationDefinitionNode, lookup: (name: string) => FragmentDefinitionNode | undefined): FragmentDefinitionNode[] {
   const used = new Map<string, FragmentDefinitionNode>();
   const pending: (OperationDefinitionNode | FragmentDefinitionNode)[] = [operation];
-  for (let node = pending.pop(); node; node = pending.pop()) {
-    visit(node, {
-      FragmentSpread(spread) {
-        const fragment = lookup(spread.name.value);
-        if (fragment && !used.has(spread.name.value)) {
-          used.set(spread.name.value, fragment);
-          pending.push(fragment);
-        }
-      },
-    });
-  }
+  const collect = (selectionSet: SelectionSetNode): void => {
+    // Spreads sit only in selection sets; walked depth first in document order, as graphql's visit() would.
+    for (const selection of selectionSet.selections) {
+      if (selection.kind !== Kind.FRAGMENT_SPREAD) {
+        if (selection.selectionSet) collect(selection.selectionSet);
+        continue;
+      }
+      const fragment = lookup(selection.name.value);
+      if (fragment && !used.has(selection.name.value)) {
+        used.set(selection.name.value, fragment);
+        pending.push(fragment);
+      }
+    }
+  };
+  for (let node = pending.pop(); node; node = pending.pop()) collect(node.selectionSet);
   return [...used.values()];
 }
 

@@ -368,26 +368,33 @@ function isTypeOrDirectiveDefinition(definition: DefinitionNode): definition is 
   }
 }
 
+/** The definition itself when none of its members is a duplicate, so the document is not copied for nothing. */
 function dedupeMembers(definition: DefinitionNode, dedupe: Dedupe): DefinitionNode {
   const owner = 'name' in definition && definition.name ? definition.name.value : 'schema';
   if ('fields' in definition && definition.fields) {
-    const fields = uniqueByName<FieldDefinitionNode | InputValueDefinitionNode>(definition.fields, owner, definition, dedupe).map((field) =>
-      'arguments' in field && field.arguments
-        ? { ...field, arguments: uniqueByName(field.arguments, `${owner}.${field.name.value}`, definition, dedupe) }
-        : field,
-    );
-    return { ...definition, fields } as DefinitionNode;
+    let changed = false;
+    const unique = uniqueByName<FieldDefinitionNode | InputValueDefinitionNode>(definition.fields, owner, definition, dedupe);
+    const fields = unique.map((field) => {
+      const args = 'arguments' in field && field.arguments ? uniqueByName(field.arguments, `${owner}.${field.name.value}`, definition, dedupe) : undefined;
+      if (!args || args === (field as FieldDefinitionNode).arguments) return field;
+      changed = true;
+      return { ...field, arguments: args };
+    });
+    return changed || unique !== definition.fields ? ({ ...definition, fields } as DefinitionNode) : definition;
   }
   if ('values' in definition && definition.values) {
-    return { ...definition, values: uniqueByName(definition.values, owner, definition, dedupe) } as DefinitionNode;
+    const values = uniqueByName(definition.values, owner, definition, dedupe);
+    return values === definition.values ? definition : ({ ...definition, values } as DefinitionNode);
   }
   if (definition.kind === Kind.DIRECTIVE_DEFINITION && definition.arguments) {
-    return { ...definition, arguments: uniqueByName(definition.arguments, `@${owner}`, definition, dedupe) };
+    const args = uniqueByName(definition.arguments, `@${owner}`, definition, dedupe);
+    return args === definition.arguments ? definition : { ...definition, arguments: args };
   }
   return definition;
 }
 
 function uniqueByName<T extends NamedNode>(nodes: readonly T[], ownerName: string, owner: DefinitionNode, dedupe: Dedupe): T[] {
+  if (nodes.length < 2) return nodes as T[];
   const seen = new Map<string, T>();
   const kept: T[] = [];
   for (const node of nodes) {
