@@ -87,7 +87,8 @@ function dropLocations(value: unknown): void {
   }
 }
 
-const pieceLength = 32 * 1024;
+// Small enough that re-parsing one piece for a duplicate's line is cheap; larger pieces are not faster.
+const pieceLength = 8 * 1024;
 
 interface Piece {
   start: number;
@@ -117,14 +118,16 @@ function parsePieces(sdl: string, file: string): { document: DocumentNode; lineO
   } catch {
     return undefined;
   }
-  let firstLines: number[] | undefined;
+  const firstLines = [1];
   const lineOf: LineOf = (node, owner) => {
     const piece = pieceOf.get(owner);
     if (!piece) return undefined;
     piece.located ??= parse(new Source(sdl.slice(piece.start, piece.end), file));
     const twin = findTwin(owner, piece.located.definitions[piece.definitions.indexOf(owner)], node);
-    firstLines ??= linesAt(sdl, pieces.map((each) => each.start));
-    return twin?.loc ? firstLines[pieces.indexOf(piece)]! + twin.loc.startToken.line - 1 : undefined;
+    const index = pieces.indexOf(piece);
+    // Line ends counted once, and only as far as the pieces asked about.
+    for (let next = firstLines.length; next <= index; next += 1) firstLines.push(firstLines[next - 1]! + countLineEnds(sdl.slice(pieces[next - 1]!.start, pieces[next]!.start)));
+    return twin?.loc ? firstLines[index]! + twin.loc.startToken.line - 1 : undefined;
   };
   return { document: { kind: Kind.DOCUMENT, definitions }, lineOf };
 }
@@ -174,17 +177,7 @@ function stringEnd(text: string, index: number): number {
   return text.length;
 }
 
-/** 1-based line of each offset (ascending), counting \r\n, \n and \r as one line end each, as graphql's lexer does. */
-function linesAt(text: string, offsets: readonly number[]): number[] {
-  let line = 1;
-  let from = 0;
-  return offsets.map((offset) => {
-    line += countLineEnds(text.slice(from, offset));
-    from = offset;
-    return line;
-  });
-}
-
+/** Line ends as graphql's lexer counts them: \r\n, \n and \r are one each. */
 function countLineEnds(text: string): number {
   let count = 0;
   for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) count += 1;
@@ -192,19 +185,23 @@ function countLineEnds(text: string): number {
   return count;
 }
 
-/** The node of `copy` (the same definition parsed again) at the place `target` has in `original`. */
-function findTwin(original: unknown, copy: unknown, target: NamedNode): NamedNode | undefined {
-  if (original === target) return copy as NamedNode;
-  if (Array.isArray(original) && Array.isArray(copy)) {
-    for (let index = 0; index < original.length; index += 1) {
-      const found = findTwin(original[index], copy[index], target);
-      if (found) return found;
-    }
-  } else if (original && copy && typeof original === 'object' && typeof copy === 'object' && 'kind' in original) {
-    for (const key in original) {
-      const found = key === 'loc' ? undefined : findTwin((original as Record<string, unknown>)[key], (copy as Record<string, unknown>)[key], target);
-      if (found) return found;
-    }
+/**
+ * The node of `copy` (the same definition parsed again) at the place `target` has in `original`: the definition
+ * itself, one of its fields, input fields, enum values or arguments, or an argument of one of its fields.
+ */
+function findTwin(original: DefinitionNode, copy: DefinitionNode | undefined, target: NamedNode): NamedNode | undefined {
+  if (original === target) return copy as NamedNode | undefined;
+  const membersOf = (node: unknown): readonly unknown[] => {
+    const { fields, values, arguments: args } = node as { fields?: readonly unknown[]; values?: readonly unknown[]; arguments?: readonly unknown[] };
+    return fields ?? values ?? args ?? [];
+  };
+  const members = membersOf(original);
+  const copies = membersOf(copy);
+  const index = members.indexOf(target);
+  if (index >= 0) return copies[index] as NamedNode | undefined;
+  for (const [at, member] of members.entries()) {
+    const argumentIndex = ((member as { arguments?: readonly unknown[] }).arguments ?? []).indexOf(target);
+    if (argumentIndex >= 0) return (copies[at] as { arguments?: readonly NamedNode[] } | undefined)?.arguments?.[argumentIndex];
   }
   return undefined;
 }
