@@ -1,15 +1,26 @@
 import {
+  getNamedType,
+  isCompositeType,
+  isInterfaceType,
+  isObjectType,
   Kind,
   print,
-  TypeInfo,
+  SchemaMetaFieldDef,
   typeFromAST,
+  TypeMetaFieldDef,
+  TypeNameMetaFieldDef,
   valueFromASTUntyped,
-  visit,
-  visitWithTypeInfo,
+  type ArgumentNode,
+  type DirectiveNode,
   type FragmentDefinitionNode,
+  type GraphQLArgument,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLNamedType,
   type GraphQLInputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type SelectionSetNode,
   type VariableDefinitionNode,
 } from 'graphql';
 import type { ApiConfig, JsonSchema } from '../config/AppConfig.ts';
@@ -95,21 +106,60 @@ function defaultOf(definition: VariableDefinitionNode): unknown {
 
 /**
  * For variables passed straight to a field argument (`user(login: $login)`), that argument's schema description,
- * so uncommented variables still tell the model what they mean.
+ * so uncommented variables still tell the model what they mean. A direct walk that resolves arguments as graphql's
+ * TypeInfo does (directive arguments too), without a full visit() per operation and fragment.
  */
 function describeVariablesFromArguments(operation: OperationDefinitionNode, context: OperationToToolContext): Map<string, string> {
+  const { schema } = context;
   const descriptions = new Map<string, string>();
-  const typeInfo = new TypeInfo(context.schema);
-  const visitor = visitWithTypeInfo(typeInfo, {
-    Argument(node) {
-      const description = typeInfo.getArgument()?.description;
-      if (node.value.kind === Kind.VARIABLE && description && !descriptions.has(node.value.name.value)) {
-        descriptions.set(node.value.name.value, description);
+  const note = (args: readonly ArgumentNode[] | undefined, definitions: readonly GraphQLArgument[] | undefined): void => {
+    for (const argument of args ?? []) {
+      const description = definitions?.find((definition) => definition.name === argument.name.value)?.description;
+      if (argument.value.kind === Kind.VARIABLE && description && !descriptions.has(argument.value.name.value)) {
+        descriptions.set(argument.value.name.value, description);
       }
-    },
-  });
-  for (const node of [operation, ...context.fragments]) visit(node, visitor);
+    }
+  };
+  // TypeInfo falls back to the enclosing field's arguments for an unknown directive.
+  const noteDirectives = (directives: readonly DirectiveNode[] | undefined, field?: GraphQLField<unknown, unknown>): void => {
+    for (const directive of directives ?? []) note(directive.arguments, schema.getDirective(directive.name.value)?.args ?? field?.args);
+  };
+  const walk = (selectionSet: SelectionSetNode, parentType: GraphQLCompositeType | undefined, enclosing?: GraphQLField<unknown, unknown>): void => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const field = parentType && fieldDefinition(schema, parentType, selection.name.value);
+        note(selection.arguments, field?.args);
+        noteDirectives(selection.directives, field);
+        if (selection.selectionSet) walk(selection.selectionSet, compositeOrUndefined(field && getNamedType(field.type)), field);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        noteDirectives(selection.directives, enclosing);
+        const type = selection.typeCondition ? compositeOrUndefined(schema.getType(selection.typeCondition.name.value)) : parentType;
+        walk(selection.selectionSet, type, enclosing);
+      } else {
+        noteDirectives(selection.directives, enclosing);
+      }
+    }
+  };
+  for (const definition of operation.variableDefinitions ?? []) noteDirectives(definition.directives);
+  noteDirectives(operation.directives);
+  walk(operation.selectionSet, compositeOrUndefined(schema.getRootType(operation.operation)));
+  for (const fragment of context.fragments) {
+    noteDirectives(fragment.directives);
+    walk(fragment.selectionSet, compositeOrUndefined(schema.getType(fragment.typeCondition.name.value)));
+  }
   return descriptions;
+}
+
+function compositeOrUndefined(type: GraphQLNamedType | null | undefined): GraphQLCompositeType | undefined {
+  return isCompositeType(type) ? type : undefined;
+}
+
+/** A field of a type as graphql's TypeInfo finds it, meta fields included. */
+function fieldDefinition(schema: GraphQLSchema, parentType: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {
+  if (name === SchemaMetaFieldDef.name && schema.getQueryType() === parentType) return SchemaMetaFieldDef;
+  if (name === TypeMetaFieldDef.name && schema.getQueryType() === parentType) return TypeMetaFieldDef;
+  if (name === TypeNameMetaFieldDef.name) return TypeNameMetaFieldDef;
+  return isObjectType(parentType) || isInterfaceType(parentType) ? parentType.getFields()[name] : undefined;
 }
 
 function sortKeys(record: Record<string, JsonSchema>): Record<string, JsonSchema> {

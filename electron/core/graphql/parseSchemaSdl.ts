@@ -265,8 +265,9 @@ function inputValuesPass(values: readonly InputValueDefinitionNode[] | undefined
 }
 
 function directivesPass(directives: readonly ConstDirectiveNode[] | undefined, location: string, rules: ReadonlyMap<string, AppliedDirectiveRule>): boolean {
+  if (!directives || directives.length === 0) return true;
   const seen = new Set<string>();
-  for (const directive of directives ?? []) {
+  for (const directive of directives) {
     const rule = rules.get(directive.name.value);
     if (!rule || !rule.locations.includes(location) || (!rule.repeatable && seen.has(directive.name.value))) return false;
     seen.add(directive.name.value);
