@@ -100,7 +100,7 @@ interface Ready {
 async function measureColdStart(configPath: string, listLoop?: { warmup: number; calls: number }): Promise<{ coldStart: ColdStart; ready: Ready }> {
   const spawned = performance.now();
   // The node flags of `npm start` (package.json), so RSS is what a user's headless app would show.
-  const child = startChild(path.join(here, 'runCore.ts'), [configPath], ['--max-semi-space-size=16']);
+  const child = startChild(path.join(here, 'runCore.ts'), [configPath], ['--max-semi-space-size=8']);
   try {
     const ready = await child.next<Ready>('ready', 60_000);
     const readyAt = performance.now();

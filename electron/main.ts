@@ -63,7 +63,7 @@ function setupSingleInstance(): boolean {
 }
 
 // A smaller young generation: parsing a large schema otherwise leaves ~100 MB of it reserved for good (see bench).
-app.commandLine.appendSwitch('js-flags', '--max-semi-space-size=16');
+app.commandLine.appendSwitch('js-flags', '--max-semi-space-size=8');
 registerAppScheme();
 if (!setupSingleInstance()) {
   app.quit();
