@@ -38,7 +38,8 @@ run('renderer build', 'npm', ['run', '--silent', 'build:renderer']);
 // Unit and integration tests share one D-Bus session with an unlocked gnome-keyring (the real OS keychain).
 run('unit + integration', 'bash', ['scripts/with-keychain.sh', 'vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json']);
 addVitest('test-results/vitest.json');
-run('browser end-to-end', 'playwright', ['test']);
+// The real app in the browser tests uses the real keychain too.
+run('browser end-to-end', 'bash', ['scripts/with-keychain.sh', 'playwright', 'test']);
 addPlaywright('test-results/playwright.json');
 
 if (failures.length > 0) process.stdout.write(`\nFailed steps: ${failures.join('; ')}\n`);

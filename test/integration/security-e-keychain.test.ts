@@ -88,7 +88,7 @@ describe('E1 no Secret Service or no D-Bus', () => {
       expect(result).toEqual({
         ok: false,
         code: 'SECRETS_UNAVAILABLE',
-        message: 'keychain unavailable: no D-Bus session bus (run inside a desktop session, or use scripts/with-keychain.sh)',
+        message: 'keychain unavailable: no D-Bus session bus (start the app inside a desktop session with a Secret Service such as GNOME Keyring)',
       });
     }
     expect(output).not.toContain(secret);

@@ -108,7 +108,7 @@ function timeoutReason(timeoutMs: number): string {
 export function describeKeychainError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (/autolaunch|DBUS_SESSION_BUS_ADDRESS|Could not connect|Failed to connect|Connection refused|No such file or directory/i.test(message)) {
-    return 'no D-Bus session bus (run inside a desktop session, or use scripts/with-keychain.sh)';
+    return 'no D-Bus session bus (start the app inside a desktop session with a Secret Service such as GNOME Keyring)';
   }
   if (/org\.freedesktop\.secrets|ServiceUnknown|was not provided by any \.service files/i.test(message)) {
     return 'no Secret Service is running (install and start gnome-keyring or KeePassXC)';
