@@ -29,7 +29,7 @@ function configPathFromArgs(argv: readonly string[]): string | undefined {
 
 async function setupApp(): Promise<void> {
   serveAppProtocol(rendererDir);
-  const core = await startCore({ configPath: configPathFromArgs(process.argv), openExternal, logger });
+  const core = await startCore({ configPath: configPathFromArgs(process.argv), openExternal, logger, keepRunningOnBadConfig: true });
   const status = await core.bridge['app:status']();
   window = createWindow({ preloadPath, url: devUrl ?? `${appOrigin}/index.html`, shouldHideOnClose: () => !quitting });
   const isTrustedSender = createSenderCheck({ webContents: () => window?.webContents, origins: devUrl ? [appOrigin, devUrl] : [appOrigin] });

@@ -30,6 +30,11 @@ export interface StartCoreOptions {
   secrets?: SecretStore;
   /** How long the sign-in listener waits for the browser (default 5 minutes). */
   signInTimeoutMs?: number;
+  /**
+   * The desktop app keeps running on a config it cannot load, serving no tools and listing every problem in the
+   * window; headless mode (the default, false) refuses to start instead and prints them.
+   */
+  keepRunningOnBadConfig?: boolean;
 }
 
 export interface CoreHandle {
@@ -55,7 +60,10 @@ export const appVersion: string = (JSON.parse(readFileSync(path.join(appRoot, 'p
  */
 export async function startCore(options: StartCoreOptions): Promise<CoreHandle> {
   const env = options.env ?? process.env;
-  const source = await resolveConfig(options.configPath, env, options.logger);
+  const source = await resolveConfig(options.configPath, env, options.logger).catch((error: unknown) => {
+    if (!options.keepRunningOnBadConfig || !(AppError.is(error, 'CONFIG_INVALID') || AppError.is(error, 'CONFIG_NOT_FOUND'))) throw error;
+    return brokenConfigSource(error, options.configPath);
+  });
   const cleanups: (() => Promise<void> | void)[] = [source.close];
   try {
     const secrets = await chooseSecretStore(options.secrets ?? keytarSecretStore(), source, options.logger);
@@ -106,6 +114,14 @@ async function chooseSecretStore(store: SecretStore, source: ConfigSource, logge
     source.warnings.push({ severity: 'warning', message: `${reason}. The demo keeps its sign-in in memory only (its IdP forgets every grant when the app stops); a real config never does this and stays signed out instead.` });
     return memorySecretStore();
   }
+}
+
+/** No APIs, and the loader's problems (file, line, key) as what the window shows until the file is fixed. */
+function brokenConfigSource(error: AppError, configPath: string | undefined): ConfigSource {
+  const listed = (error.details.problems as Problem[] | undefined) ?? [];
+  const warnings: Problem[] = listed.length > 0 ? listed : [{ severity: 'error', message: error.message, ...(configPath ? { file: configPath } : {}) }];
+  warnings.push({ severity: 'error', message: 'No tools are served until the config file is fixed; restart the app after editing it.' });
+  return { config: { configPath, server: { port: 0 }, apis: [] }, warnings, mode: 'config', close: async () => {} };
 }
 
 interface ConfigSource {

@@ -151,3 +151,24 @@ apis:
     expect(core.problems().some((p) => p.message.includes('last good version of tool "CountProjects"'))).toBe(true);
   });
 });
+
+describe('engine: a config it cannot load', () => {
+  it('keeps the desktop app running with no tools and every problem listed, when asked to', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gmd-bad-'));
+    const file = path.join(dir, 'config.yaml');
+    writeFileSync(file, 'apis:\n  - name: Bad\n    endpoint: ftp://x\n');
+    const core = await startCore({ configPath: file, openExternal: noopOpen, logger: silentLogger, port: 0, watch: false, secrets: memorySecretStore(), keepRunningOnBadConfig: true });
+    try {
+      const client = await connect(core.endpoint);
+      expect((await client.listTools()).tools).toEqual([]);
+      await client.close();
+      const problems = await core.bridge['problems:list']();
+      const listed = problems.ok ? problems.value : [];
+      expect(listed).toEqual(expect.arrayContaining([expect.objectContaining({ file, line: 2, key: 'apis[0].name' }), expect.objectContaining({ file, line: 3, key: 'apis[0].endpoint' })]));
+      expect(listed.at(-1)?.message).toContain('restart the app');
+    } finally {
+      await core.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
