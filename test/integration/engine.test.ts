@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -137,6 +137,15 @@ apis:
   it('lets execute run mutations only in mode all', async () => {
     const result = await client.callTool({ name: 'execute', arguments: { query: 'mutation { deleteTask(id: "t5") }' } });
     expect((result.structuredContent as any).data.deleteTask).toBe(true);
+  });
+
+  it('reloads the schema file: a changed field description reaches the generated tool description', async () => {
+    const schemaFile = path.join(dir, 'tasks.graphql');
+    const changed = new Promise<void>((resolve) => client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()));
+    writeFileSync(schemaFile, readFileSync(schemaFile, 'utf8').replace('"One project by id, or null when there is none."', '"One project, looked up by its id."'));
+    await changed;
+    const { tools } = await client.listTools();
+    expect(tools.find((tool) => tool.name === 'GetProject')?.description).toContain('One project, looked up by its id.');
   });
 
   it('reloads an edited operation, notifies clients, and keeps the last good tool on a broken edit', async () => {
