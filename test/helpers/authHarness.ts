@@ -10,6 +10,7 @@ import { verifyBearer } from '../../electron/core/demo/verifyBearer.ts';
 import { executeOperation } from '../../electron/core/graphql/executeOperation.ts';
 import type { SecretStore } from '../../electron/core/secrets/SecretStore.ts';
 import { loginOverHttp } from './loginOverHttp.ts';
+import { makeApiConfig } from './makeApiConfig.ts';
 
 export const appResource = 'urn:graphql-mcp-desktop:app';
 
@@ -65,19 +66,7 @@ export async function startRecordingUpstream(idp: DemoIdp, audience: string): Pr
 }
 
 export function apiConfig(name: string, strategy: TokenStrategy, audience: string | undefined, endpoint: string, scopes: string[] = []): ApiConfig {
-  return {
-    name,
-    toolPrefix: name,
-    endpoint,
-    schema: { introspect: true },
-    operations: [],
-    mutations: 'none',
-    introspection: { introspect: false, search: false, validate: false, execute: false },
-    headers: {},
-    customScalars: {},
-    timeoutMs: 5_000,
-    token: { strategy, ...(audience ? { audience } : {}), scopes },
-  };
+  return makeApiConfig({ name, toolPrefix: name, endpoint, token: { strategy, ...(audience ? { audience } : {}), scopes } });
 }
 
 export function appConfig(idp: DemoIdp, apis: ApiConfig[], resource: string | undefined = appResource): AppConfig {

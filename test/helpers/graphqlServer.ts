@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildSchema, graphql, type GraphQLSchema } from 'graphql';
+import { makeApiConfig } from './makeApiConfig.ts';
 import type { ApiConfig } from '../../electron/core/config/AppConfig.ts';
 
 /** One request the test server received, as it arrived on the wire. */
@@ -96,18 +97,5 @@ async function handle(req: IncomingMessage, res: ServerResponse, schema: GraphQL
 
 /** An ApiConfig for tests pointing at `endpoint`, with no token (strategy none) unless overridden. */
 export function testApiConfig(endpoint: string, overrides: Partial<ApiConfig> = {}): ApiConfig {
-  return {
-    name: 'test',
-    toolPrefix: 'test_',
-    endpoint,
-    schema: { introspect: true },
-    operations: [],
-    mutations: 'none',
-    introspection: { introspect: false, search: false, validate: false, execute: false },
-    headers: {},
-    customScalars: {},
-    timeoutMs: 5000,
-    token: { strategy: 'none' },
-    ...overrides,
-  };
+  return makeApiConfig({ toolPrefix: 'test_', endpoint, ...overrides });
 }

@@ -1,20 +1,9 @@
+import { makeApiConfig } from '../../helpers/makeApiConfig.ts';
 import type { ApiConfig, ApiTokenConfig } from '../../../electron/core/config/AppConfig.ts';
 
 /** A minimal API config for auth tests. */
 export function apiFixture(name: string, token: ApiTokenConfig, endpoint = `https://${name}.example/graphql`): ApiConfig {
-  return {
-    name,
-    toolPrefix: name,
-    endpoint,
-    schema: { introspect: true },
-    operations: [],
-    mutations: 'none',
-    introspection: { introspect: false, search: false, validate: false, execute: false },
-    headers: {},
-    customScalars: {},
-    timeoutMs: 10_000,
-    token,
-  };
+  return makeApiConfig({ name, toolPrefix: name, endpoint, timeoutMs: 10_000, token });
 }
 
 /** An unsigned JWT-shaped token with the given claims (the broker reads, never verifies, its own tokens). */
