@@ -33,6 +33,8 @@ function addPlaywright(file: string): void {
 run('typecheck', 'tsc', ['-p', 'tsconfig.json']);
 run('typecheck electron shell', 'tsc', ['-p', 'tsconfig.build.json', '--noEmit']);
 run('lint', 'eslint', ['.']);
+run('unused files, exports and dependencies', 'knip', []);
+run('import cycles', 'npm', ['run', '--silent', 'check:cycles']);
 run('renderer check', 'npm', ['run', '--silent', 'check:renderer']);
 run('renderer build', 'npm', ['run', '--silent', 'build:renderer']);
 // Unit and integration tests share one D-Bus session with an unlocked gnome-keyring (the real OS keychain).
