@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../electron/core/config/parseConfig.ts';
@@ -130,5 +131,16 @@ apis:
 
   it('says what to add when the file is empty', () => {
     expect(parse('').problems[0]?.message).toContain('apis');
+  });
+});
+
+describe('README config example', () => {
+  it('parses without problems, so the documented config is one that works', () => {
+    const readme = readFileSync(path.join(import.meta.dirname, '../../../README.md'), 'utf8');
+    const example = readme.match(/## Config[\s\S]*?```yaml\n([\s\S]*?)```/)?.[1];
+    expect(example).toBeDefined();
+    const { config, problems } = parseConfig(example!, { file: '/home/user/.config/graphql-mcp-desktop/config.yaml', env: {} });
+    expect(problems).toEqual([]);
+    expect(config?.apis[0]?.token).toEqual({ strategy: 'exchange', audience: 'https://api.acme.example.com', scopes: ['acme:read'] });
   });
 });
