@@ -105,6 +105,11 @@ export class ToolRegistry implements ToolCatalog {
     if (JSON.stringify(this.#list) !== before) for (const listener of this.#listeners) listener();
   }
 
+  /** Reloads every API whose schema could not be loaded yet (e.g. introspection that needed a sign-in). */
+  async reloadUnloaded(): Promise<void> {
+    await Promise.all(this.#states.filter((state) => !state.schema).map((state) => this.reload(state.api.name)));
+  }
+
   close(): void {
     for (const watcher of this.#watchers.splice(0)) watcher.close();
     for (const timer of this.#timers.values()) clearTimeout(timer);

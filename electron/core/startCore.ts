@@ -73,6 +73,10 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
     await auth.restore();
     const registry = await ToolRegistry.create({ config: source.config, authorizer: auth.authorizer, logger: options.logger, watch: options.watch ?? true });
     cleanups.push(() => registry.close());
+    // An API whose schema comes from introspection may need the user's token: load it once signed in.
+    cleanups.push(auth.onChange((state) => {
+      if (state.status === 'signed-in') void registry.reloadUnloaded().catch((error: unknown) => options.logger.error('reload after sign-in failed', { error }));
+    }));
     const mcp = await listenMcp(registry, options.port ?? source.config.server.port, source, options.logger);
     cleanups.push(() => mcp.close());
     const problems = () => [...source.warnings, ...registry.problems()];

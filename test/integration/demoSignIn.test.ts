@@ -1,11 +1,17 @@
 // Issue 3: the built-in demo signs in once and each API gets a token for its own audience, or a refusal.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../electron/core/log/Logger.ts';
+import { startTasksApi } from '../../electron/core/demo/demoApis.ts';
+import { demoAppResource, demoClientId, startDemoIdp } from '../../electron/core/demo/demoIdp.ts';
+import { demoOperationsDir, demoResources } from '../../electron/core/demo/startDemo.ts';
+import { verifyBearer } from '../../electron/core/demo/verifyBearer.ts';
+import { memorySecretStore } from '../../electron/core/secrets/memorySecretStore.ts';
+import { createLogger, silentLogger } from '../../electron/core/log/Logger.ts';
 import { keytarSecretStore } from '../../electron/core/secrets/keytarSecretStore.ts';
 import { startCore, type CoreHandle } from '../../electron/core/startCore.ts';
 import { waitForState } from '../helpers/authHarness.ts';
@@ -66,5 +72,39 @@ describe('built-in demo: sign in once, per-API audience', () => {
     expect(everything).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
     expect(everything).not.toMatch(/Bearer [A-Za-z0-9]/);
     expect(everything).not.toMatch(/refresh_token=|code_verifier=/);
+  });
+});
+
+describe('an API whose schema comes from introspection behind sign-in', () => {
+  it('serves its tools once the user signs in, without a restart', async () => {
+    const idp = await startDemoIdp({ appResource: demoAppResource, apis: [{ resource: demoResources.tasks, scopes: ['tasks:read'] }] });
+    const api = await startTasksApi({ verify: verifyBearer({ issuer: idp.issuer, jwksUri: idp.jwksUri, audience: demoResources.tasks }) });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gmd-introspect-'));
+    writeFileSync(path.join(dir, 'config.yaml'), `signIn: { issuer: "${idp.issuer}", clientId: ${demoClientId}, resource: "${demoAppResource}", allowInsecureLoopback: true }
+apis:
+  - name: tasks
+    endpoint: ${api.url}
+    schema: { introspect: true }
+    operations: [${path.join(demoOperationsDir, 'tasks')}]
+    token: { strategy: exchange, audience: "${demoResources.tasks}", scopes: [tasks:read] }
+`);
+    const core = await startCore({ configPath: path.join(dir, 'config.yaml'), openExternal: async () => {}, logger: silentLogger, port: 0, watch: false, secrets: memorySecretStore() });
+    const client = new Client({ name: 'introspect-test', version: '1' });
+    try {
+      await client.connect(new StreamableHTTPClientTransport(new URL(core.endpoint)));
+      expect((await client.listTools()).tools).toEqual([]);
+      expect(core.problems().some((p) => p.api === 'tasks' && /sign/i.test(p.message))).toBe(true);
+      const changed = new Promise<void>((resolve) => client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()));
+      await loginOverHttp((await core.auth.signIn()).authorizationUrl, 'carol', { follow: true });
+      await changed;
+      const result = await client.callTool({ name: 'ListProjects', arguments: {} });
+      expect(result.isError).toBeFalsy();
+    } finally {
+      await client.close();
+      await core.close();
+      await api.close();
+      await idp.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
