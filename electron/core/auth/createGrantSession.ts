@@ -74,19 +74,10 @@ export function createGrantSession(options: GrantSessionOptions): GrantSession {
     if (tokens.refreshToken && tokens.refreshToken !== grant.refreshToken) await rotate(tokens.refreshToken);
     return tokens;
   };
-  const rotate = async (refreshToken: string): Promise<void> => {
+  const rotate = (refreshToken: string): Promise<void> => {
     const replaced = grant.refreshToken;
     grant = { ...grant, refreshToken, savedAt: options.now() };
-    try {
-      if (!(await saveRotatedGrant(options.secrets, grant, replaced))) {
-        logger.warn('the stored sign-in changed meanwhile; the rotated refresh token is kept in memory only');
-      }
-    } catch (error) {
-      // The rotated token stays usable in memory for this run; the keychain copy is now spent.
-      logger.warn('could not store the rotated refresh token; sign-in will be needed after restart', {
-        code: AppError.is(error) ? error.code : 'SECRETS_UNAVAILABLE',
-      });
-    }
+    return keepRotatedGrant(options, grant, replaced);
   };
 
   return {
@@ -107,6 +98,20 @@ export function createGrantSession(options: GrantSessionOptions): GrantSession {
     introspectAudience: (token) => introspectAudience(configuration, token),
     revoke: () => revokeRefreshToken(configuration, grant.refreshToken, logger),
   };
+}
+
+/** Writes a rotated refresh token to the keychain; when that fails the session still holds it for this run. */
+async function keepRotatedGrant({ secrets, logger }: GrantSessionOptions, grant: StoredGrant, replaced: string): Promise<void> {
+  try {
+    if (!(await saveRotatedGrant(secrets, grant, replaced))) {
+      logger.warn('the stored sign-in changed meanwhile; the rotated refresh token is kept in memory only');
+    }
+  } catch (error) {
+    // The rotated token stays usable in memory for this run; the keychain copy is now spent.
+    logger.warn('could not store the rotated refresh token; sign-in will be needed after restart', {
+      code: AppError.is(error) ? error.code : 'SECRETS_UNAVAILABLE',
+    });
+  }
 }
 
 async function introspectAudience(configuration: client.Configuration, token: string): Promise<string[] | undefined> {
