@@ -46,6 +46,7 @@ export class ToolRegistry implements ToolCatalog {
   readonly #options: ToolRegistryOptions;
   readonly #states: ApiState[];
   readonly #listeners = new Set<() => void>();
+  readonly #problemListeners = new Set<() => void>();
   readonly #watchers: FSWatcher[] = [];
   readonly #timers = new Map<string, NodeJS.Timeout>();
   #entries = new Map<string, Entry>();
@@ -100,9 +101,18 @@ export class ToolRegistry implements ToolCatalog {
     const state = this.#states.find((candidate) => candidate.api.name === apiName);
     if (!state) return;
     const before = JSON.stringify(this.#list);
+    const problemsBefore = JSON.stringify(this.problems());
     await this.#load(state);
     this.#index();
     if (JSON.stringify(this.#list) !== before) for (const listener of this.#listeners) listener();
+    // A broken edit keeps the tool list as it was, so problems are announced on their own.
+    if (JSON.stringify(this.problems()) !== problemsBefore) for (const listener of this.#problemListeners) listener();
+  }
+
+  /** Called when the problems list changed after a reload (tool changes alone go to onToolsChanged). */
+  onProblemsChanged(listener: () => void): () => void {
+    this.#problemListeners.add(listener);
+    return () => this.#problemListeners.delete(listener);
   }
 
   /** Reloads every API whose schema could not be loaded yet (e.g. introspection that needed a sign-in). */
@@ -123,7 +133,8 @@ export class ToolRegistry implements ToolCatalog {
     const loaded = await loadOperations(api.operations, schema.schema, api);
     const kept = keepLastGood(state.tools, loaded.tools, loaded.problems);
     state.schema = schema.schema;
-    state.tools = [...loaded.tools, ...kept.tools];
+    // Kept tools go back where they were, so a broken edit does not reorder tools/list (and send list_changed).
+    state.tools = kept.tools.length > 0 ? [...loaded.tools, ...kept.tools].sort(bySource) : loaded.tools;
     state.problems = [...schema.problems, ...loaded.problems, ...kept.problems];
   }
 
@@ -203,6 +214,10 @@ function keepLastGood(previous: OperationTool[], current: OperationTool[], probl
     tools,
     problems: tools.map((tool) => ({ severity: 'warning' as const, api: tool.api, file: tool.source.file, message: `Kept the last good version of tool "${tool.name}" until the errors in this file are fixed` })),
   };
+}
+
+function bySource(a: OperationTool, b: OperationTool): number {
+  return a.source.file.localeCompare(b.source.file) || (a.source.line ?? 0) - (b.source.line ?? 0);
 }
 
 function describeSource(entry: Entry): string {

@@ -52,10 +52,8 @@ export function createCoreBridge(options: CreateCoreBridgeOptions): CoreBridge {
     'clients:list': async () => ok(clients()),
     subscribe(listener: MainEventListener) {
       const stops = [
-        registry.onToolsChanged(() => {
-          listener('tools:changed', tools());
-          listener('problems:changed', options.problems());
-        }),
+        registry.onToolsChanged(() => listener('tools:changed', tools())),
+        registry.onProblemsChanged(() => listener('problems:changed', options.problems())),
         auth.onChange((state) => listener('auth:changed', toAuthStatusView(state))),
         auth.onWarningsChanged(() => listener('warnings:changed', warnings())),
         options.mcp.onClientsChanged(() => listener('clients:changed', clients())),

@@ -154,8 +154,13 @@ apis:
     await changed;
     expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('CountProjects');
 
+    // The window and the CLI hear about the problem although the tool list stays the same.
+    const announced: { file?: string; severity: string }[][] = [];
+    const unsubscribe = core.bridge.subscribe((event, payload) => { if (event === 'problems:changed') announced.push(payload as { file?: string; severity: string }[]); });
     writeFileSync(path.join(dir, 'ops', 'Extra.graphql'), 'query CountProjects { projects { id \n');
     await expect.poll(() => core.problems().some((p) => p.file?.endsWith('Extra.graphql') && p.severity === 'error'), { timeout: 5000 }).toBe(true);
+    await expect.poll(() => announced.at(-1)?.some((p) => p.file?.endsWith('Extra.graphql') && p.severity === 'error')).toBe(true);
+    unsubscribe();
     expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('CountProjects');
     expect(core.problems().some((p) => p.message.includes('last good version of tool "CountProjects"'))).toBe(true);
   });
