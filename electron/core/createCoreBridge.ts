@@ -2,7 +2,7 @@ import type { AppStatusView, AudienceWarningView, AuthStatusView, ClientView, Co
 import type { AuthState } from './auth/AuthState.ts';
 import type { Auth } from './auth/createAuth.ts';
 import type { Problem } from './config/AppConfig.ts';
-import { toAppError } from './errors.ts';
+import { toResultError } from './ui/invokeBridge.ts';
 import type { McpHttpServer } from './mcp/serveMcp.ts';
 import type { ToolRegistry } from './ToolRegistry.ts';
 
@@ -17,7 +17,8 @@ export interface CreateCoreBridgeOptions {
 }
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-const failed = (error: unknown): Result<never> => ({ ok: false, error: (({ code, message }) => ({ code, message }))(toAppError(error, 'AUTH_SIGN_IN_FAILED')) });
+// The bridge's own conversion: an unknown error's text could hold secrets, so only AppErrors keep their message.
+const failed = (error: unknown): Result<never> => ({ ok: false, error: toResultError(error) });
 
 /** The UI's view of the sign-in state: the subject at most, never a token. */
 export function toAuthStatusView(state: AuthState): AuthStatusView {
