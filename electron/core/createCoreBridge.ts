@@ -1,4 +1,4 @@
-import type { AppStatusView, AudienceWarningView, AuthStatusView, ClientView, CoreBridge, MainEventListener, Result, ToolView } from '../ipc/contract.ts';
+import { mainApiChannels, type AppStatusView, type AudienceWarningView, type AuthStatusView, type CoreBridge, type MainApi, type MainChannel, type MainEventListener, type Result, type ToolView } from '../ipc/contract.ts';
 import type { AuthState } from './auth/AuthState.ts';
 import type { Auth } from './auth/createAuth.ts';
 import type { Problem } from './config/AppConfig.ts';
@@ -14,7 +14,12 @@ export interface CreateCoreBridgeOptions {
   configPath?: string;
   version: string;
   problems(): Problem[];
+  /** Channels and events of the other concerns (clients, activity, approvals, setup, settings), merged in. */
+  parts?: BridgePart[];
 }
+
+/** Some channels of the contract and the events that go with them, served by one concern of the core. */
+export type BridgePart = { [K in MainChannel]?: MainApi[K] } & { subscribe?(listener: MainEventListener): () => void };
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 // The bridge's own conversion: an unknown error's text could hold secrets, so only AppErrors keep their message.
@@ -38,11 +43,7 @@ export function createCoreBridge(options: CreateCoreBridgeOptions): CoreBridge {
     readOnly: definition.annotations?.readOnlyHint === true, destructive: definition.annotations?.destructiveHint === true,
   }));
   const warnings = (): AudienceWarningView[] => auth.warnings().map(({ api, severity, code, message, expected, actual, fix }) => ({ api, severity, code, message, expected, actual, fix }));
-  const clients = (): ClientView[] => options.mcp.clients().map((client) => ({
-    id: client.id, name: client.name, version: client.version,
-    connectedAt: new Date(client.connectedAt).toISOString(), lastSeenAt: new Date(client.lastSeenAt).toISOString(),
-  }));
-  return {
+  const base = {
     'app:status': async () => ok({ endpoint: options.mcp.url, mode: options.mode, configPath: options.configPath, version: options.version }),
     'tools:list': async () => ok(tools()),
     'problems:list': async () => ok(options.problems()),
@@ -50,16 +51,28 @@ export function createCoreBridge(options: CreateCoreBridgeOptions): CoreBridge {
     'auth:signIn': async () => auth.signIn().then(() => ok(undefined), failed),
     'auth:signOut': async () => auth.signOut().then(() => ok(undefined), failed),
     'warnings:list': async () => ok(warnings()),
-    'clients:list': async () => ok(clients()),
+  };
+  const parts = options.parts ?? [];
+  return {
+    ...withAllChannels(Object.assign({}, base, ...parts.map(({ subscribe: _subscribe, ...handlers }) => handlers))),
     subscribe(listener: MainEventListener) {
       const stops = [
+        ...parts.flatMap((part) => (part.subscribe ? [part.subscribe(listener)] : [])),
         registry.onToolsChanged(() => listener('tools:changed', tools())),
         registry.onProblemsChanged(() => listener('problems:changed', options.problems())),
         auth.onChange((state) => listener('auth:changed', toAuthStatusView(state))),
         auth.onWarningsChanged(() => listener('warnings:changed', warnings())),
-        options.mcp.onClientsChanged(() => listener('clients:changed', clients())),
       ];
       return () => stops.forEach((stop) => stop());
     },
   };
+}
+
+/** A channel no part serves answers NOT_AVAILABLE instead of leaving the window's call unanswered. */
+export function withAllChannels(handlers: Partial<MainApi>): MainApi {
+  const all = { ...handlers } as Record<string, unknown>;
+  for (const channel of Object.keys(mainApiChannels)) {
+    all[channel] ??= async () => ({ ok: false, error: { code: 'NOT_AVAILABLE', message: `${channel} is not available in this build` } });
+  }
+  return all as unknown as MainApi;
 }

@@ -25,6 +25,7 @@ export const errorMessages = {
   SECRETS_UNAVAILABLE: 'Keychain unavailable',
   UI_REQUEST_REFUSED: 'The app refused a request from the window',
   UI_REQUEST_FAILED: 'The window could not reach the app',
+  NOT_AVAILABLE: 'This part of the app is not available in this build',
 } as const;
 
 export type ErrorCode = keyof typeof errorMessages;

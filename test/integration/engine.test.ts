@@ -78,7 +78,7 @@ describe('engine: SDK client ↔ MCP server ↔ GraphQL API', () => {
 
   it('lists connected clients by name for the window, and drops one when its session ends', async () => {
     const listed = await core.bridge['clients:list']();
-    expect(listed.ok && listed.value.map((c) => [c.name, c.version, c.id.length])).toEqual([['engine-test', '1.0.0', 8]]);
+    expect(listed.ok && listed.value.flatMap((c) => c.sessions.map((s) => [s.clientName, s.clientVersion, s.id.length]))).toEqual([['engine-test', '1.0.0', 8]]);
     const events: unknown[] = [];
     const unsubscribe = core.bridge.subscribe((event, payload) => { if (event === 'clients:changed') events.push(payload); });
     const second = await connect(core.endpoint);

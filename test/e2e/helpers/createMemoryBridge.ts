@@ -9,6 +9,7 @@ import type {
   Result,
   ToolView,
 } from '../../../electron/ipc/contract.ts';
+import { withAllChannels } from '../../../electron/core/createCoreBridge.ts';
 
 export interface MemoryBridgeState {
   status: AppStatusView;
@@ -44,6 +45,7 @@ export function createMemoryBridge(initial: MemoryBridgeState, signedInSub = 'al
   };
 
   return {
+    ...withAllChannels({}),
     'app:status': () => ok(state.status),
     'tools:list': () => ok(state.tools),
     'problems:list': () => ok(state.problems),

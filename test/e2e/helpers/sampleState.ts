@@ -42,7 +42,11 @@ export const sampleState: MemoryBridgeState = {
     },
   ],
   clients: [
-    { id: '3f9c1a2b', name: 'claude-code', version: '2.0.14', connectedAt: new Date(Date.now() - 600_000).toISOString(), lastSeenAt: new Date().toISOString() },
+    {
+      clientId: 'c-3f9c1a2b', name: 'Claude Code', kind: 'oauth', identity: 'verified', domain: 'claude.ai', access: 'write', tools: null,
+      approvalPolicy: 'ask', approvedAt: new Date(Date.now() - 86_400_000).toISOString(), calls: 12, errors: 1,
+      sessions: [{ id: '3f9c1a2b', clientName: 'claude-code', clientVersion: '2.0.14', connectedAt: new Date(Date.now() - 600_000).toISOString(), lastSeenAt: new Date().toISOString() }],
+    },
   ],
 };
 

@@ -1,3 +1,4 @@
+import { withAllChannels } from '../../../electron/core/createCoreBridge.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,7 @@ afterEach(async () => {
 function createTestBridge() {
   const listeners = new Set<MainEventListener>();
   const bridge: CoreBridge = {
+    ...withAllChannels({}),
     'app:status': async () => ({ ok: true, value: { endpoint: 'http://127.0.0.1:1/mcp', mode: 'demo', version: '0.0.0' } }),
     'tools:list': async () => {
       throw new Error('upstream said Bearer eyJhbGciOi.secret.token');
