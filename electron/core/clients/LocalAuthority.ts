@@ -19,6 +19,20 @@ export interface Principal {
   expiresAt: number;
 }
 
+/** An approved client as the registry holds it (never a credential or its digest): what `clients:list` shows. */
+export interface ApprovedClient {
+  clientId: string;
+  name: string;
+  kind: ClientKind;
+  identity: ClientIdentity;
+  domain?: string;
+  redirectUris?: string[];
+  scopes: ClientScope[];
+  tools: string[] | null;
+  /** Epoch ms. */
+  approvedAt: number;
+}
+
 /** A bearer check's answer: the principal, or the HTTP refusal to send (RFC 6750 §3). */
 export type AuthenticateResult =
   | { ok: true; principal: Principal }
@@ -44,6 +58,8 @@ export interface LocalAuthority {
   authenticate(authorization: string | string[] | undefined, source: string): Promise<AuthenticateResult>;
   /** The client as it is now (scopes and allow-list may change while a session is open); undefined once revoked. */
   principalOf(clientId: string): Principal | undefined;
+  /** Every approved client (OAuth, key, bridge), oldest first. */
+  approvedClients(): ApprovedClient[];
   /** Called with a client's id when it is revoked or its scopes or allow-list change. */
   onClientChanged(listener: (clientId: string) => void): () => void;
   /** Asks the user (in the app) to approve a bridge client; resolves with its principal, or undefined when denied. */
