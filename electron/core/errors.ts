@@ -26,6 +26,10 @@ export const errorMessages = {
   UI_REQUEST_REFUSED: 'The app refused a request from the window',
   UI_REQUEST_FAILED: 'The window could not reach the app',
   NOT_AVAILABLE: 'This part of the app is not available in this build',
+  KEY_NAME_INVALID: 'An access key name is 1 to 64 letters, digits, spaces, dots, dashes, underscores or @',
+  KEY_NAME_TAKEN: 'An access key with that name already exists',
+  CLIENT_NOT_FOUND: 'No approved client or access key has that id or name',
+  CLIENT_REQUEST_NOT_FOUND: 'No client request with that id is waiting (it was decided or it expired)',
 } as const;
 
 export type ErrorCode = keyof typeof errorMessages;

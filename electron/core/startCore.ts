@@ -13,6 +13,8 @@ import { AppError } from './errors.ts';
 import type { Logger } from './log/Logger.ts';
 import { serveMcp, type McpHttpServer } from './mcp/serveMcp.ts';
 import { ToolRegistry } from './ToolRegistry.ts';
+import { createLocalAuthority, type LocalAuthorityService } from './clients/createLocalAuthority.ts';
+import { defaultDataDir } from './store/defaultDataDir.ts';
 import type { CoreBridge } from '../ipc/contract.ts';
 
 export interface StartCoreOptions {
@@ -35,6 +37,8 @@ export interface StartCoreOptions {
    * window; headless mode (the default, false) refuses to start instead and prints them.
    */
   keepRunningOnBadConfig?: boolean;
+  /** The per-user data folder (approved clients, key digests); default `defaultDataDir()`. */
+  dataDir?: string;
 }
 
 export interface CoreHandle {
@@ -46,6 +50,8 @@ export interface CoreHandle {
   registry: ToolRegistry;
   mcp: McpHttpServer;
   auth: Auth;
+  /** Approved local clients, access keys and the local authorization server. */
+  authority: LocalAuthorityService;
   /** Problems found at start (config warnings, schema and operation problems); later ones arrive via the bridge. */
   problems(): Problem[];
   close(): Promise<void>;
@@ -77,12 +83,15 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
     cleanups.push(auth.onChange((state) => {
       if (state.status === 'signed-in') void registry.reloadUnloaded().catch((error: unknown) => options.logger.error('reload after sign-in failed', { error }));
     }));
+    const authority = await createLocalAuthority({ dataDir: options.dataDir ?? defaultDataDir({ env }), logger: options.logger });
+    cleanups.push(() => authority.close());
     const mcp = await listenMcp(registry, options.port ?? source.config.server.port, source, options.logger);
     cleanups.push(() => mcp.close());
+    await authority.attach(mcp.url);
     const problems = () => [...source.warnings, ...registry.problems()];
     const close = async () => { for (const cleanup of cleanups.reverse()) await cleanup(); };
-    const bridge = createCoreBridge({ registry, mcp, auth, mode: source.mode, configPath: source.config.configPath, version: appVersion, problems });
-    return { bridge, endpoint: mcp.url, mode: source.mode, configPath: source.config.configPath, registry, mcp, auth, problems, close };
+    const bridge = createCoreBridge({ registry, mcp, auth, mode: source.mode, configPath: source.config.configPath, version: appVersion, problems, parts: [authority.bridgePart] });
+    return { bridge, endpoint: mcp.url, mode: source.mode, configPath: source.config.configPath, registry, mcp, auth, authority, problems, close };
   } catch (error) {
     for (const cleanup of cleanups.reverse()) await cleanup();
     throw error;
