@@ -54,13 +54,19 @@ export interface BridgeClientInfo {
 export interface LocalAuthority {
   /** Called once the MCP server listens: the resource (`http://127.0.0.1:<port>/mcp`) tokens are bound to. */
   attach(mcpUrl: string): Promise<void>;
-  /** Verifies an `Authorization` header for `/mcp` (`source`: the peer address, for rate limits). */
+  /**
+   * Verifies an `Authorization` header for `/mcp` (`source`: the peer address, for rate limits). Pass
+   * `req.headersDistinct.authorization`: Node's `req.headers` keeps only the first of two such headers (A4).
+   */
   authenticate(authorization: string | string[] | undefined, source: string): Promise<AuthenticateResult>;
   /** The client as it is now (scopes and allow-list may change while a session is open); undefined once revoked. */
   principalOf(clientId: string): Principal | undefined;
   /** Every approved client (OAuth, key, bridge), oldest first. */
   approvedClients(): ApprovedClient[];
-  /** Called with a client's id when it is revoked or its scopes or allow-list change. */
+  /**
+   * Called with a client's id when it is approved, revoked, or its scopes or allow-list change (also when the `keys`
+   * CLI changed the registry): `principalOf` then tells which (undefined = revoked: close its sessions).
+   */
   onClientChanged(listener: (clientId: string) => void): () => void;
   /** Asks the user (in the app) to approve a bridge client; resolves with its principal, or undefined when denied. */
   authorizeBridgeClient(info: BridgeClientInfo): Promise<Principal | undefined>;
