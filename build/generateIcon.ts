@@ -1,13 +1,25 @@
-// Draws the app icon (build/icon.png, 512 px, for electron-builder) and the tray icon (build/trayIcon.png, 32 px)
-// without image tools: signed distances per pixel, written as an RGBA PNG. Run: node build/generateIcon.ts
-import { writeFileSync } from 'node:fs';
+// Draws the app icon (build/icon.png, 512 px, for electron-builder), the tray icon (build/trayIcon.png, 32 px) and one
+// tray icon per tray state (build/tray/<state>.png: a status dot, or a grey tile when not serving) without image tools: signed distances per pixel, written as an RGBA PNG. Run: node build/generateIcon.ts
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 
 type Point = readonly [number, number];
 
 // Same drawing as renderer/public/favicon.svg, on a 64-unit grid.
 const hexagon: Point[] = [[32, 12], [49, 22], [49, 42], [32, 52], [15, 42], [15, 22]];
-const background = [0x3b, 0x4f, 0xd8] as const;
+type Rgb = readonly [number, number, number];
+const background: Rgb = [0x3b, 0x4f, 0xd8];
+
+/** How a tray state changes the icon: the tile's colour and an optional status dot in the corner. */
+interface Variant { tile: Rgb; dot?: Rgb }
+const grey: Rgb = [0x6b, 0x72, 0x80];
+const trayVariants: Record<string, Variant> = {
+  serving: { tile: background },
+  'signed-out': { tile: grey },
+  warning: { tile: background, dot: [0xf5, 0x9e, 0x0b] },
+  pending: { tile: background, dot: [0xdc, 0x26, 0x26] },
+  paused: { tile: grey, dot: [0xe5, 0xe7, 0xeb] },
+};
 
 function segmentDistance(p: Point, a: Point, b: Point): number {
   const [dx, dy] = [b[0] - a[0], b[1] - a[1]];
@@ -21,23 +33,28 @@ function roundedSquareDistance(p: Point, radius: number): number {
   return Math.hypot(Math.max(qx, 0), Math.max(qy, 0)) + Math.min(Math.max(qx, qy), 0) - radius;
 }
 
-/** Coverage of the white glyph and of the tile at one point, antialiased over `unit` (one pixel in grid units). */
-function shade(p: Point, unit: number): [number, number] {
+/** Coverage of the white glyph, the tile, the dot and its white ring at one point, antialiased over `unit`. */
+function shade(p: Point, unit: number, withDot: boolean): [number, number, number, number] {
   const edge = Math.min(...hexagon.map((a, i) => segmentDistance(p, a, hexagon[(i + 1) % hexagon.length] as Point)));
   const glyph = Math.min(edge - 2, Math.hypot(p[0] - 32, p[1] - 32) - 6);
   const coverage = (distance: number) => Math.max(0, Math.min(1, 0.5 - distance / unit));
-  return [coverage(glyph), coverage(roundedSquareDistance(p, 14))];
+  const dot = Math.hypot(p[0] - 50, p[1] - 50) - 12;
+  return [coverage(glyph), coverage(roundedSquareDistance(p, 14)), withDot ? coverage(dot) : 0, withDot ? coverage(dot - 3) : 0];
 }
 
-function drawIcon(size: number): Buffer {
+function drawIcon(size: number, variant: Variant = { tile: background }): Buffer {
   const unit = 64 / size;
   const rows: Buffer[] = [];
   for (let y = 0; y < size; y++) {
     const row = Buffer.alloc(1 + size * 4); // filter byte 0, then RGBA
     for (let x = 0; x < size; x++) {
-      const [white, tile] = shade([(x + 0.5) * unit, (y + 0.5) * unit], unit);
-      const mix = (channel: number) => Math.round(channel * (1 - white) + 255 * white);
-      row.set([mix(background[0]), mix(background[1]), mix(background[2]), Math.round(255 * tile)], 1 + x * 4);
+      const [white, tile, dot, ring] = shade([(x + 0.5) * unit, (y + 0.5) * unit], unit, variant.dot !== undefined);
+      const colour = (i: 0 | 1 | 2) => {
+        const base = variant.tile[i] * (1 - white) + 255 * white;
+        const ringed = base * (1 - ring) + 255 * ring;
+        return Math.round(ringed * (1 - dot) + (variant.dot?.[i] ?? 0) * dot);
+      };
+      row.set([colour(0), colour(1), colour(2), Math.round(255 * Math.max(tile, ring))], 1 + x * 4);
     }
     rows.push(row);
   }
@@ -78,3 +95,5 @@ function encodePng(size: number, scanlines: Buffer): Buffer {
 const dir = new URL('.', import.meta.url);
 writeFileSync(new URL('icon.png', dir), drawIcon(512));
 writeFileSync(new URL('trayIcon.png', dir), drawIcon(32));
+mkdirSync(new URL('tray/', dir), { recursive: true });
+for (const [state, variant] of Object.entries(trayVariants)) writeFileSync(new URL(`tray/${state}.png`, dir), drawIcon(32, variant));

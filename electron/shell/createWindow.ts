@@ -1,4 +1,5 @@
 import { BrowserWindow } from 'electron';
+import { buildWindowOptions } from './buildWindowOptions.ts';
 import { isSameOrigin } from './createSenderCheck.ts';
 
 export interface CreateWindowOptions {
@@ -9,6 +10,8 @@ export interface CreateWindowOptions {
   iconPath?: string;
   /** Asked on close: true keeps the app in the tray (the window hides), false lets it close (quitting). */
   shouldHideOnClose(): boolean;
+  /** False for a launch at login: the app starts in the tray and the window opens from there. Default true. */
+  showOnReady?: boolean;
 }
 
 /**
@@ -17,26 +20,9 @@ export interface CreateWindowOptions {
  * @see https://www.electronjs.org/docs/latest/tutorial/security
  */
 export function createWindow(options: CreateWindowOptions): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 1100,
-    height: 760,
-    minWidth: 520,
-    minHeight: 420,
-    show: false,
-    title: 'GraphQL MCP Desktop',
-    icon: options.iconPath,
-    webPreferences: {
-      preload: options.preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      webviewTag: false,
-      spellcheck: false,
-    },
-  });
+  const window = new BrowserWindow(buildWindowOptions(options));
   lockDown(window, options.url);
-  window.once('ready-to-show', () => window.show());
+  if (options.showOnReady !== false) window.once('ready-to-show', () => window.show());
   window.on('close', (event) => {
     if (!options.shouldHideOnClose()) return;
     event.preventDefault();
