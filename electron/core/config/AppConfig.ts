@@ -5,6 +5,17 @@ export interface AppConfig {
   server: ServerConfig;
   apis: ApiConfig[];
   signIn?: SignInConfig;
+  /** Approval of tool calls that change data; absent = every client asks. */
+  approvals?: ApprovalsConfig;
+}
+
+/** What a client's destructive tool call does: wait for the user (`ask`), run, or be refused. */
+export type ApprovalPolicy = 'ask' | 'allow' | 'deny';
+
+/** `approvals:` in the config: the default for clients the user set no policy for, and per-API overrides. */
+export interface ApprovalsConfig {
+  default: ApprovalPolicy;
+  apis: Record<string, ApprovalPolicy>;
 }
 
 export interface ServerConfig {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
 import type {
-  ApiConfig, ApiTokenConfig, AppConfig, IntrospectionToolsConfig, JsonSchema, MutationMode, OperationSource, Problem,
+  ApiConfig, ApiTokenConfig, AppConfig, ApprovalPolicy, ApprovalsConfig, IntrospectionToolsConfig, JsonSchema, MutationMode, OperationSource, Problem,
   SchemaSource, SignInConfig, TokenStrategy,
 } from './AppConfig.ts';
 import { ConfigReader, joinKey } from './ConfigReader.ts';
@@ -14,7 +14,8 @@ export interface ParseConfigOptions {
 }
 
 
-const topKeys = ['server', 'apis', 'signIn'] as const;
+const topKeys = ['server', 'apis', 'signIn', 'approvals'] as const;
+const approvalPolicies: readonly ApprovalPolicy[] = ['ask', 'allow', 'deny'];
 const serverKeys = ['port', 'host'] as const;
 const apiKeys = ['name', 'toolPrefix', 'endpoint', 'schema', 'operations', 'mutations', 'introspection', 'headers', 'customScalars', 'timeoutMs', 'token'] as const;
 const introspectionKeys = ['introspect', 'search', 'validate', 'execute'] as const;
@@ -62,7 +63,27 @@ function readTop(node: Node | null, context: Context, configPath: string): AppCo
   const apisNode = top.get('apis');
   if (!apisNode) context.reader.report(node, 'apis', 'missing key "apis": list at least one GraphQL API');
   const apis = apisNode ? readApis(apisNode.value, context, signIn) : [];
-  return { configPath, server, apis, signIn };
+  const approvals = top.has('approvals') ? readApprovals(top.get('approvals')!.value, context, apis) : undefined;
+  return { configPath, server, apis, signIn, ...(approvals ? { approvals } : {}) };
+}
+
+/** `approvals: { default: ask, apis: { <api>: allow } }`; every API named must be configured. */
+function readApprovals(node: Node | null, context: Context, apis: ApiConfig[]): ApprovalsConfig | undefined {
+  const pairs = context.reader.map(node, 'approvals', ['default', 'apis']);
+  if (!pairs) return undefined;
+  const fallback = pairs.has('default') ? context.reader.oneOf(pairs.get('default')!.value, 'approvals.default', approvalPolicies) : 'ask';
+  const overrides = pairs.has('apis') ? context.reader.record(pairs.get('apis')!.value, 'approvals.apis') : new Map();
+  const out: ApprovalsConfig = { default: fallback ?? 'ask', apis: {} };
+  for (const [name, pair] of overrides ?? []) {
+    const key = joinKey('approvals.apis', name);
+    if (!apis.some((api) => api.name === name)) {
+      context.reader.report(pair.key as Node, key, `"${name}" is not an API in "apis" (${apis.map((api) => api.name).join(', ') || 'none'})`);
+      continue;
+    }
+    const policy = context.reader.oneOf(pair.value as Node | null, key, approvalPolicies);
+    if (policy) out.apis[name] = policy;
+  }
+  return fallback && overrides ? out : undefined;
 }
 
 function readServer(node: Node | null, context: Context): AppConfig['server'] {

@@ -1,0 +1,23 @@
+import { Kind, parse } from 'graphql';
+import type { ToolDefinition } from '../graphql/OperationTool.ts';
+
+/**
+ * Whether a call can change data: a mutation tool, or `execute` whose text holds a mutation. Conservative like the
+ * gateway's scope check: `operationName` may select any operation in the text, so any mutation in it counts. Text
+ * that does not parse is refused by `execute` itself before anything is sent, so it needs no approval.
+ * @see https://modelcontextprotocol.io/specification/2025-06-18/server/tools#tool-annotations
+ */
+export function isDestructiveCall(tool: ToolDefinition, kind: 'operation' | 'introspection' | undefined, args: Record<string, unknown>): boolean {
+  if (tool.annotations?.destructiveHint !== true) return false;
+  if (kind !== 'introspection') return true;
+  return holdsMutation(args.query);
+}
+
+function holdsMutation(query: unknown): boolean {
+  if (typeof query !== 'string') return false;
+  try {
+    return parse(query, { noLocation: true }).definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation');
+  } catch {
+    return false;
+  }
+}
