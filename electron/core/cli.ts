@@ -13,16 +13,20 @@ import { describeAuthState } from './auth/AuthState.ts';
 import type { AudienceWarning } from './auth/analyzeAudience.ts';
 import { appRoot } from './appRoot.ts';
 import { startCore, type CoreHandle } from './startCore.ts';
+import { isStdioLaunch, runStdioBridge } from './bridge/runStdioBridge.ts';
 import { serveUi, type UiServer } from './ui/serveUi.ts';
 
 /** The built renderer, shared with the Electron window. */
 const rendererDir = path.join(appRoot, 'dist', 'renderer');
 
 const usage = `Usage: npm start -- [--config FILE] [--port N] [--log-level error|warn|info|debug]
-       npm start -- logout        sign out: revoke the refresh token and delete it from the keychain`;
+       npm start -- logout        sign out: revoke the refresh token and delete it from the keychain
+       npm start --silent -- --stdio   relay MCP on stdin/stdout to the running app (for stdio-only clients)`;
 
 /** Headless mode: the whole app without Electron, printing the lines a user acts on to stdout. */
 export async function runCli(argv: string[]): Promise<number> {
+  // Before anything else: stdout is the MCP client's protocol channel from here on.
+  if (isStdioLaunch(argv)) return runStdioBridge();
   const parsed = parseCliArgs(argv);
   if ('error' in parsed) {
     process.stderr.write(`${parsed.error}\n${usage}\n`);

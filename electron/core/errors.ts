@@ -26,6 +26,8 @@ export const errorMessages = {
   UI_REQUEST_REFUSED: 'The app refused a request from the window',
   UI_REQUEST_FAILED: 'The window could not reach the app',
   NOT_AVAILABLE: 'This part of the app is not available in this build',
+  BRIDGE_IN_USE: 'Another running GraphQL MCP Desktop already serves the stdio bridge',
+  BRIDGE_UNAVAILABLE: 'The stdio bridge socket could not be opened',
   APPROVAL_NOT_FOUND: 'No call with that id is waiting for a decision',
   SETUP_CONFIG_UNREADABLE: "The client's config file does not parse; it was left alone",
   SETUP_WRITE_FAILED: "The client's config file could not be written",
