@@ -3,6 +3,7 @@ import { app, type BrowserWindow, type Tray } from 'electron';
 import path from 'node:path';
 import { createLogger } from './core/log/Logger.ts';
 import { startCore } from './core/startCore.ts';
+import { isStdioLaunch, runStdioBridge } from './core/bridge/runStdioBridge.ts';
 import { serveBridgeOverIpc } from './ipc/handle.ts';
 import { createSenderCheck } from './shell/createSenderCheck.ts';
 import { createTray } from './shell/createTray.ts';
@@ -55,6 +56,13 @@ function setupQuit(): void {
   });
 }
 
+// Started by a stdio-only MCP client (Claude Desktop) as `<app> --stdio`: relay to the running app and nothing else
+// (no window, tray, dock icon or single-instance lock); exit when the client closes stdin.
+function setupStdioRelay(): void {
+  app.dock?.hide();
+  void runStdioBridge().then((code) => app.exit(code));
+}
+
 function setupSingleInstance(): boolean {
   if (!app.requestSingleInstanceLock()) return false;
   app.on('second-instance', () => showWindow(window));
@@ -65,7 +73,9 @@ function setupSingleInstance(): boolean {
 // A smaller young generation: parsing a large schema otherwise leaves ~100 MB of it reserved for good (see bench).
 app.commandLine.appendSwitch('js-flags', '--max-semi-space-size=8');
 registerAppScheme();
-if (!setupSingleInstance()) {
+if (isStdioLaunch(process.argv)) {
+  setupStdioRelay();
+} else if (!setupSingleInstance()) {
   app.quit();
 } else {
   setupQuit();

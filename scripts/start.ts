@@ -19,6 +19,12 @@ function electronBinary(): string | undefined {
 }
 
 const args = process.argv.slice(2);
+// A stdio bridge only relays to the app already running (Electron or headless): no build, no Electron, and nothing
+// on stdout, which belongs to the MCP client from the first byte.
+if (args.includes('--stdio')) {
+  const { runStdioBridge } = await import('../electron/core/bridge/runStdioBridge.ts');
+  process.exit(await runStdioBridge());
+}
 const binary = electronBinary();
 if (binary) {
   const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
