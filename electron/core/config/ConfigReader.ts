@@ -1,18 +1,43 @@
-import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Problem } from './AppConfig.ts';
+import { configLimits } from './configLimits.ts';
 
 /**
  * Walks the YAML syntax tree (not the plain JS value) so every problem names the file, the line and the key.
  * Readers never throw: they record a problem and return undefined, so all problems are reported at once.
+ * YAML aliases (`*name`) are resolved to their anchored node wherever a value is read, within a budget.
  */
 export class ConfigReader {
   readonly problems: Problem[] = [];
   readonly file: string;
   readonly #lines: LineCounter;
+  readonly #doc: Document | undefined;
+  #aliasBudget: number = configLimits.aliases;
 
-  constructor(file: string, lines: LineCounter) {
+  constructor(file: string, lines: LineCounter, doc?: Document) {
     this.file = file;
     this.#lines = lines;
+    this.#doc = doc;
+  }
+
+  /**
+   * The node an alias points to (the node itself otherwise). Nested anchors can make a small file expand
+   * exponentially, so dereferences are budgeted; past the budget the alias is reported once and read as missing.
+   */
+  resolve(node: Node | null | undefined, key: string): Node | null {
+    if (!isAlias(node)) return node ?? null;
+    if (this.#aliasBudget-- === 0) this.report(node, key, `the file uses aliases (*name) more than ${configLimits.aliases} times; write the values out instead`);
+    if (this.#aliasBudget < 0 || !this.#doc) return null;
+    return (node.resolve(this.#doc) as Node | undefined) ?? null;
+  }
+
+  /** The plain JS value of a (mapping) node, aliases inside it resolved; undefined (reported) past the alias budget. */
+  toJS(node: Node, key: string): unknown {
+    try {
+      return this.#doc ? node.toJS(this.#doc, { maxAliasCount: configLimits.aliases }) : node.toJSON();
+    } catch {
+      return this.report(node, key, `"${key}" expands its aliases (*name) too often; write the values out instead`);
+    }
   }
 
   lineOf(node: Node | null | undefined): number | undefined {
@@ -26,7 +51,8 @@ export class ConfigReader {
   }
 
   /** Returns the map's pairs by key, reporting unknown keys (with a suggestion) and duplicates. */
-  map(node: Node | null | undefined, key: string, allowed: readonly string[]): Map<string, Pair<unknown, Node | null>> | undefined {
+  map(raw: Node | null | undefined, key: string, allowed: readonly string[]): Map<string, Pair<unknown, Node | null>> | undefined {
+    const node = this.resolve(raw, key);
     if (!isMap(node)) return this.report(node, key, `${describe(key)} must be a mapping (key: value lines)`);
     const pairs = new Map<string, Pair<unknown, Node | null>>();
     for (const pair of (node as YAMLMap<unknown, Node | null>).items) {
@@ -39,37 +65,46 @@ export class ConfigReader {
   }
 
   /** Like `map` but any key is allowed (headers, customScalars). */
-  record(node: Node | null | undefined, key: string): Map<string, Pair<unknown, Node | null>> | undefined {
+  record(raw: Node | null | undefined, key: string, max: number = configLimits.listItems): Map<string, Pair<unknown, Node | null>> | undefined {
+    const node = this.resolve(raw, key);
     if (!isMap(node)) return this.report(node, key, `${describe(key)} must be a mapping (key: value lines)`);
+    if (node.items.length > max) return this.report(node, key, `${describe(key)} has ${node.items.length} entries; the limit is ${max}`);
     const pairs = new Map<string, Pair<unknown, Node | null>>();
     for (const pair of (node as YAMLMap<unknown, Node | null>).items) pairs.set(isScalar(pair.key) ? String(pair.key.value) : String(pair.key), pair);
     return pairs;
   }
 
-  seq(node: Node | null | undefined, key: string): (Node | null)[] | undefined {
-    if (isSeq(node)) return node.items as (Node | null)[];
-    return this.report(node, key, `${describe(key)} must be a list`);
+  seq(raw: Node | null | undefined, key: string): (Node | null)[] | undefined {
+    const node = this.resolve(raw, key);
+    if (!isSeq(node)) return this.report(node, key, `${describe(key)} must be a list`);
+    if (node.items.length > configLimits.listItems) return this.report(node, key, `${describe(key)} has ${node.items.length} items; the limit is ${configLimits.listItems}`);
+    return node.items as (Node | null)[];
   }
 
-  string(node: Node | null | undefined, key: string, pattern?: { regex: RegExp; hint: string }): string | undefined {
+  string(raw: Node | null | undefined, key: string, pattern?: { regex: RegExp; hint: string }): string | undefined {
+    const node = this.resolve(raw, key);
     if (!isScalar(node) || typeof node.value !== 'string') return this.report(node, key, `${describe(key)} must be a string`);
+    if (node.value.length > configLimits.stringLength) return this.report(node, key, tooLong(key, node.value.length, configLimits.stringLength, 'characters'));
     if (pattern && !pattern.regex.test(node.value)) return this.report(node, key, `${describe(key)} ${pattern.hint} (got "${node.value}")`);
     return node.value;
   }
 
-  integer(node: Node | null | undefined, key: string, min: number, max: number): number | undefined {
+  integer(raw: Node | null | undefined, key: string, min: number, max: number): number | undefined {
+    const node = this.resolve(raw, key);
     const value = isScalar(node) ? node.value : undefined;
     if (typeof value !== 'number' || !Number.isInteger(value)) return this.report(node, key, `${describe(key)} must be a whole number`);
     if (value < min || value > max) return this.report(node, key, `${describe(key)} must be between ${min} and ${max} (got ${value})`);
     return value;
   }
 
-  boolean(node: Node | null | undefined, key: string): boolean | undefined {
+  boolean(raw: Node | null | undefined, key: string): boolean | undefined {
+    const node = this.resolve(raw, key);
     if (isScalar(node) && typeof node.value === 'boolean') return node.value;
     return this.report(node, key, `${describe(key)} must be true or false`);
   }
 
-  oneOf<T extends string>(node: Node | null | undefined, key: string, values: readonly T[]): T | undefined {
+  oneOf<T extends string>(raw: Node | null | undefined, key: string, values: readonly T[]): T | undefined {
+    const node = this.resolve(raw, key);
     const value = isScalar(node) ? node.value : undefined;
     if (typeof value === 'string' && (values as readonly string[]).includes(value)) return value as T;
     return this.report(node, key, `${describe(key)} must be one of ${values.join(', ')}`);
@@ -81,6 +116,11 @@ export class ConfigReader {
     const out = items.map((item, index) => this.string(item, `${key}[${index}]`));
     return out.every((value) => value !== undefined) ? (out as string[]) : undefined;
   }
+}
+
+/** "…" is N characters long; the limit is M: the one wording for every size limit on a value. */
+export function tooLong(key: string, size: number, limit: number, unit: string): string {
+  return `${describe(key)} is ${size} ${unit} long; the limit is ${limit} ${unit}`;
 }
 
 export function joinKey(parent: string, child: string): string {

@@ -1,11 +1,13 @@
 import path from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type {
   ApiConfig, ApiTokenConfig, AppConfig, ApprovalPolicy, ApprovalsConfig, IntrospectionToolsConfig, JsonSchema, MutationMode, OperationSource, Problem,
   SchemaSource, SignInConfig, TokenStrategy,
 } from './AppConfig.ts';
-import { ConfigReader, joinKey } from './ConfigReader.ts';
+import { configLimits } from './configLimits.ts';
+import { ConfigReader, joinKey, tooLong } from './ConfigReader.ts';
 import { expandEnv } from './expandEnv.ts';
+import { readPemCertificates } from '../http/trustedCertificates.ts';
 
 export interface ParseConfigOptions {
   /** The config file's path; relative paths in the file resolve against its folder. */
@@ -17,7 +19,7 @@ export interface ParseConfigOptions {
 const topKeys = ['server', 'apis', 'signIn', 'approvals'] as const;
 const approvalPolicies: readonly ApprovalPolicy[] = ['ask', 'allow', 'deny'];
 const serverKeys = ['port', 'host'] as const;
-const apiKeys = ['name', 'toolPrefix', 'endpoint', 'schema', 'operations', 'mutations', 'introspection', 'headers', 'customScalars', 'timeoutMs', 'token'] as const;
+const apiKeys = ['name', 'toolPrefix', 'endpoint', 'schema', 'operations', 'mutations', 'introspection', 'headers', 'customScalars', 'timeoutMs', 'token', 'ca'] as const;
 const introspectionKeys = ['introspect', 'search', 'validate', 'execute'] as const;
 const tokenKeys = ['strategy', 'audience', 'scopes'] as const;
 const signInKeys = ['issuer', 'clientId', 'scopes', 'resource', 'allowInsecureLoopback', 'dpop'] as const;
@@ -29,12 +31,18 @@ export const defaultTimeoutMs = 15_000;
 
 /**
  * Parses and validates a YAML config, reporting every problem at once with file, line and key.
- * Pure: reads no files (paths are resolved, not checked) so tests and hot reload can call it freely.
+ * Reads no files (paths are resolved, not checked) so tests and hot reload can call it freely; the one exception is
+ * an API's `ca` PEM file, read here so an unreadable one is reported with its line.
  */
 export function parseConfig(text: string, options: ParseConfigOptions): { config?: AppConfig; problems: Problem[] } {
+  const collections = countCollections(text);
+  if (collections > configLimits.collections) {
+    const message = `The config holds about ${collections} mappings and lists; the limit is ${configLimits.collections} (a config with a hundred APIs has about a thousand). Is this the right file?`;
+    return { problems: [{ severity: 'error', message, file: options.file }] };
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  const reader = new ConfigReader(options.file, lines);
+  const reader = new ConfigReader(options.file, lines, doc);
   for (const error of doc.errors) {
     reader.problems.push({ severity: 'error', message: `YAML syntax: ${error.message.split('\n')[0]}`, file: options.file, line: lines.linePos(error.pos[0]).line });
   }
@@ -43,6 +51,11 @@ export function parseConfig(text: string, options: ParseConfigOptions): { config
   const config = readTop(doc.contents as Node | null, context, path.resolve(options.file));
   const failed = reader.problems.some((problem) => problem.severity === 'error');
   return { config: failed ? undefined : config, problems: reader.problems };
+}
+
+/** An upper bound on the YAML mappings and lists in a text, without parsing it: `{`, `[` and `- ` items. */
+function countCollections(text: string): number {
+  return text.match(/[{[]|^\s*- /gm)?.length ?? 0;
 }
 
 interface Context {
@@ -101,8 +114,14 @@ function readServer(node: Node | null, context: Context): AppConfig['server'] {
 }
 
 function readApis(node: Node | null, context: Context, signIn: SignInConfig | undefined): ApiConfig[] {
-  const items = context.reader.seq(node, 'apis') ?? [];
-  if (items.length === 0 && node) context.reader.report(node, 'apis', 'list at least one GraphQL API under "apis"');
+  const list = context.reader.resolve(node, 'apis');
+  // Counted before any entry is read: 40k entries would otherwise each be checked, reported and loaded.
+  if (isSeq(list) && list.items.length > configLimits.apis) {
+    context.reader.report(list, 'apis', `"apis" has ${list.items.length} entries; the limit is ${configLimits.apis} APIs per config file`);
+    return [];
+  }
+  const items = context.reader.seq(list, 'apis') ?? [];
+  if (items.length === 0 && list) context.reader.report(list, 'apis', 'list at least one GraphQL API under "apis"');
   const apis = items.map((item, index) => readApi(item, `apis[${index}]`, context, signIn));
   const seen = new Map<string, number>();
   apis.forEach((api, index) => {
@@ -141,7 +160,23 @@ function readApi(node: Node | null, key: string, context: Context, signIn: SignI
     reader.report(pairs.get('headers')!.value, `${key}.headers.${authorization}`, `a static Authorization header conflicts with token.strategy "${api.token.strategy}": the app sets Authorization itself; remove the header`);
     return undefined;
   }
-  return Object.values(api).every((value) => value !== undefined) ? (api as ApiConfig) : undefined;
+  const ca = pairs.has('ca') ? readCaFile(pairs.get('ca')!.value, `${key}.ca`, context) : null;
+  if (ca === undefined) return undefined;
+  return Object.values(api).every((value) => value !== undefined) ? ({ ...api, ...(ca ? { ca } : {}) } as ApiConfig) : undefined;
+}
+
+/** `ca: ./corp-root.pem`: extra CA certificates for this API's HTTPS; checked now so a bad file names its line. */
+function readCaFile(node: Node | null, key: string, context: Context): string | undefined {
+  const file = context.reader.string(node, key);
+  if (file === undefined) return undefined;
+  const resolved = path.resolve(context.dir, file);
+  try {
+    readPemCertificates(resolved);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ? `cannot read ${resolved} (${(error as NodeJS.ErrnoException).code})` : (error as Error).message;
+    return context.reader.report(node, key, `"${key}": ${reason}; give a readable PEM file of CA certificates`);
+  }
+  return resolved;
 }
 
 function readUrl(node: Node | null, key: string, context: Context): string | undefined {
@@ -169,8 +204,9 @@ function readSchema(node: Node | null, key: string, context: Context): SchemaSou
 function readOperations(node: Node | null, key: string, context: Context): OperationSource[] | undefined {
   const items = context.reader.seq(node, key);
   if (!items) return undefined;
-  const sources = items.map((item, index): OperationSource | undefined => {
+  const sources = items.map((raw, index): OperationSource | undefined => {
     const itemKey = `${key}[${index}]`;
+    const item = context.reader.resolve(raw, itemKey);
     if (!isMap(item)) {
       const file = context.reader.string(item, itemKey);
       return file === undefined ? undefined : { path: path.resolve(context.dir, file) };
@@ -199,7 +235,7 @@ function readIntrospection(node: Node | null, key: string, context: Context): In
 }
 
 function readHeaders(node: Node | null, key: string, context: Context): Record<string, string> | undefined {
-  const pairs = context.reader.record(node, key);
+  const pairs = context.reader.record(node, key, configLimits.headers);
   if (!pairs) return undefined;
   const headers: Record<string, string> = {};
   let ok = true;
@@ -211,7 +247,8 @@ function readHeaders(node: Node | null, key: string, context: Context): Record<s
   return ok ? headers : undefined;
 }
 
-function readHeaderValue(name: string, node: Node | null, key: string, context: Context): string | undefined {
+function readHeaderValue(name: string, valueNode: Node | null, key: string, context: Context): string | undefined {
+  const node = context.reader.resolve(valueNode, key);
   if (!headerName.test(name)) return context.reader.report(node, key, `"${name}" is not a valid HTTP header name`);
   if (['host', 'content-length', 'content-type', 'cookie', 'mcp-session-id'].includes(name.toLowerCase())) {
     return context.reader.report(node, key, `the "${name}" header is set by the app and cannot be configured`);
@@ -221,6 +258,9 @@ function readHeaderValue(name: string, node: Node | null, key: string, context: 
   const { value, missing } = expandEnv(raw, context.env);
   if (missing.length > 0) return context.reader.report(node, key, `environment variable ${missing.join(', ')} is not set; set it or write \${env.${missing[0]}:-default}`);
   if (/[\r\n]/.test(value)) return context.reader.report(node, key, `"${key}" must not contain line breaks`);
+  // Checked after expansion: an environment variable can carry the bulk.
+  const bytes = Buffer.byteLength(value);
+  if (bytes > configLimits.headerValueBytes) return context.reader.report(node, key, tooLong(key, bytes, configLimits.headerValueBytes, 'bytes'));
   return value;
 }
 
@@ -229,8 +269,15 @@ function readCustomScalars(node: Node | null, key: string, context: Context): Re
   if (!pairs) return undefined;
   const out: Record<string, JsonSchema> = {};
   for (const [name, pair] of pairs) {
-    if (!isMap(pair.value)) return context.reader.report(pair.value, joinKey(key, name), `"${joinKey(key, name)}" must be a JSON Schema mapping, e.g. { type: string, format: date-time }`);
-    out[name] = pair.value.toJSON() as JsonSchema;
+    const scalarKey = joinKey(key, name);
+    const value = context.reader.resolve(pair.value, scalarKey);
+    if (!isMap(value)) return context.reader.report(value, scalarKey, `"${scalarKey}" must be a JSON Schema mapping, e.g. { type: string, format: date-time }`);
+    // toJS with the document resolves aliases inside the mapping; toJSON() left them as { source: "anchor" }.
+    const schema = context.reader.toJS(value, scalarKey) as JsonSchema | undefined;
+    if (!schema) return undefined;
+    const bytes = Buffer.byteLength(JSON.stringify(schema));
+    if (bytes > configLimits.customScalarBytes) return context.reader.report(value, scalarKey, tooLong(scalarKey, bytes, configLimits.customScalarBytes, 'bytes of JSON Schema'));
+    out[name] = schema;
   }
   return out;
 }
