@@ -14,6 +14,7 @@ import { errorResult } from './graphql/toToolResult.ts';
 import { validateArguments } from './graphql/validateArguments.ts';
 import { callIntrospectionTool } from './callIntrospectionTool.ts';
 import type { Logger } from './log/Logger.ts';
+import { scrubValue } from './secrets/scrubSecrets.ts';
 import type { ToolCatalog } from './ToolCatalog.ts';
 
 export interface ToolRegistryOptions {
@@ -85,7 +86,15 @@ export class ToolRegistry implements ToolCatalog {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * Runs a tool. Every result is scrubbed here, where results are born, so no path (MCP, the stdio bridge, the
+   * window's Try it) can pass on a token an upstream echoed back (issue 7, item 1).
+   */
   async callTool(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<CallToolResult> {
+    return scrubValue(await this.#callTool(name, args, signal));
+  }
+
+  async #callTool(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<CallToolResult> {
     const entry = this.#entries.get(name);
     if (!entry) return errorResult(`Unknown tool "${name}". Call tools/list for the current tools.`);
     const violations = validateArguments(entry.definition.inputSchema, args);

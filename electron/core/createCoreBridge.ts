@@ -5,6 +5,7 @@ import type { Problem } from './config/AppConfig.ts';
 import { toResultError } from './ui/invokeBridge.ts';
 import type { McpHttpServer } from './mcp/serveMcp.ts';
 import type { ToolRegistry } from './ToolRegistry.ts';
+import { scrubBridge } from './secrets/scrubBridge.ts';
 
 export interface CreateCoreBridgeOptions {
   registry: ToolRegistry;
@@ -53,7 +54,8 @@ export function createCoreBridge(options: CreateCoreBridgeOptions): CoreBridge {
     'warnings:list': async () => ok(warnings()),
   };
   const parts = options.parts ?? [];
-  return {
+  // Whichever part answers, nothing reaches the window with a token in it (issue 7, item 1).
+  return scrubBridge({
     ...withAllChannels(Object.assign({}, base, ...parts.map(({ subscribe: _subscribe, ...handlers }) => handlers))),
     subscribe(listener: MainEventListener) {
       const stops = [
@@ -65,7 +67,7 @@ export function createCoreBridge(options: CreateCoreBridgeOptions): CoreBridge {
       ];
       return () => stops.forEach((stop) => stop());
     },
-  };
+  });
 }
 
 /** A channel no part serves answers NOT_AVAILABLE instead of leaving the window's call unanswered. */

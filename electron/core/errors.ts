@@ -1,3 +1,5 @@
+import { scrubSecrets } from './secrets/scrubSecrets.ts';
+
 /** Every failure the app reports has one of these codes; callers branch on `code`, never on message text. */
 export const errorMessages = {
   CONFIG_INVALID: 'The config file has problems',
@@ -52,7 +54,8 @@ export class AppError extends Error {
   readonly details: Record<string, unknown>;
 
   constructor(code: ErrorCode, message?: string, options: AppErrorOptions = {}) {
-    super(message ?? errorMessages[code], { cause: options.cause });
+    // Scrubbed at birth: a message may quote an upstream or IdP answer that echoed a token (issue 7).
+    super(scrubSecrets(message ?? errorMessages[code]), { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.details = options.details ?? {};

@@ -1,4 +1,5 @@
 import type { CryptoKeyPair } from 'openid-client';
+import { secretValues } from '../secrets/scrubSecrets.ts';
 
 /** The only DPoP algorithm the app uses: ES256 (ECDSA P-256), which every DPoP-capable IdP is expected to support. */
 export const dpopAlgorithm = 'ES256';
@@ -39,6 +40,7 @@ export async function generateDPoPKey(): Promise<GeneratedDPoPKey> {
   const extractable = await crypto.subtle.generateKey(ecdsaP256, true, ['sign', 'verify']);
   const { kty, crv, x, y, d } = await crypto.subtle.exportKey('jwk', extractable.privateKey);
   const privateJwk = { kty, crv, x, y, d } as DPoPPrivateJwk;
+  secretValues.add(d);
   return { keyPair: await importDPoPKey(privateJwk), privateJwk };
 }
 

@@ -2,6 +2,7 @@ import type { CryptoKeyPair } from 'openid-client';
 import { AppError, invariant } from '../errors.ts';
 import type { SecretStore } from '../secrets/SecretStore.ts';
 import { importDPoPKey, isDPoPPrivateJwk, type DPoPPrivateJwk } from './dpopKey.ts';
+import { secretValues } from '../secrets/scrubSecrets.ts';
 
 /** What the keychain holds for one sign-in: the refresh token and enough context to refuse a foreign entry. */
 export interface StoredGrant {
@@ -84,7 +85,9 @@ export function parseStoredGrant(text: string, key: GrantKey, options: GrantEntr
 export async function loadGrant(store: SecretStore, key: GrantKey, options: GrantEntryOptions = {}): Promise<GrantLookup> {
   const text = await withSecretsError(store.get(grantAccount(key)));
   if (text === null) return { status: 'none' };
-  const lookup = await importEntry(parseStoredGrant(text, key, options));
+  const parsed = parseStoredGrant(text, key, options);
+  if (parsed.status === 'found') for (const value of [parsed.grant.refreshToken, parsed.privateJwk?.d]) secretValues.add(value);
+  const lookup = await importEntry(parsed);
   if (lookup.status === 'discarded') await withSecretsError(store.delete(grantAccount(key)));
   return lookup;
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError } from '../errors.ts';
+import { secretValues } from '../secrets/scrubSecrets.ts';
 
 const callbackPath = '/callback';
 
@@ -66,6 +67,7 @@ export async function listenForCallback(options: ListenForCallbackOptions): Prom
     if (req.method !== 'GET') return sendPage(res, 405, 'method-not-allowed', { allow: 'GET' });
     if (handled || url.searchParams.get('state') !== options.expectedState) return sendPage(res, 400, 'bad-request');
     handled = true;
+    secretValues.add(url.searchParams.get('code'));
     clearTimeout(timer);
     const outcome = await options.onCallback(new URL(`${redirectUri}${url.search}`)).catch(() => 'failed' as const);
     sendPage(res, 200, outcome);

@@ -2,6 +2,7 @@ import * as client from 'openid-client';
 import { AppError } from '../errors.ts';
 import { decodeJwtClaims } from './jwtClaims.ts';
 import { safeErrorCode } from './startSignIn.ts';
+import { secretValues } from '../secrets/scrubSecrets.ts';
 
 /** An access token and when it stops being usable (ms since epoch); in memory only. */
 export interface AccessToken {
@@ -31,6 +32,7 @@ const defaultLifetimeSeconds = 60;
 
 /** Expiry from `expires_in` and the JWT `exp`, whichever is earlier. Pure. */
 export function toAccessToken(response: { access_token: string; expires_in?: number }, now: number): AccessToken {
+  secretValues.add(response.access_token); // every access token the app holds passes here (issue 7: scrub it everywhere)
   const claims = decodeJwtClaims(response.access_token);
   const candidates = [now + (response.expires_in ?? defaultLifetimeSeconds) * 1000];
   if (typeof claims?.exp === 'number') candidates.push(claims.exp * 1000);
@@ -54,6 +56,8 @@ export async function refreshTokens(
       options.resource ? { resource: options.resource } : undefined,
       options.dpop ? { DPoP: options.dpop } : undefined,
     );
+    secretValues.add(response.refresh_token);
+    secretValues.add(response.id_token);
     return {
       ...toAccessToken(response, options.now),
       refreshToken: response.refresh_token,

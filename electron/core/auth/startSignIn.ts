@@ -6,6 +6,7 @@ import { checkExternalUrl } from './checkExternalUrl.ts';
 import { listenForCallback } from './listenForCallback.ts';
 import { revokeRefreshToken } from './revokeRefreshToken.ts';
 import type { SignInRequest } from './signInScope.ts';
+import { secretValues } from '../secrets/scrubSecrets.ts';
 
 /** The tokens a finished sign-in yields; held in memory only (the refresh token goes to the keychain). */
 export interface SignInResult {
@@ -63,6 +64,7 @@ export async function startSignIn(
   options: StartSignInOptions,
 ): Promise<StartedSignIn> {
   const verifier = client.randomPKCECodeVerifier();
+  secretValues.add(verifier);
   const state = client.randomState();
   const nonce = client.randomNonce();
   const dpop = options.dpopKey && client.getDPoPHandle(configuration, options.dpopKey);
@@ -134,6 +136,7 @@ async function redeemCode(
 
 /** Checks the token response has what a session needs. Pure. */
 function interpretSignInTokens(tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers): SignInResult {
+  for (const value of [tokens.access_token, tokens.refresh_token, tokens.id_token]) secretValues.add(value);
   const sub = tokens.claims()?.sub;
   if (!tokens.refresh_token) {
     throw new AppError('AUTH_SIGN_IN_FAILED', 'The identity provider issued no refresh token (offline_access not granted)');

@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { redact } from '../log/Logger.ts';
+import { scrubSecrets } from '../secrets/scrubSecrets.ts';
 
 /** The parts of a GraphQL response the tool result keeps (`extensions` is dropped to keep model input small). */
 export interface GraphqlResponse {
@@ -80,6 +80,7 @@ function listErrors(errors: GraphqlError[]): string {
 function snippetOf(body: string): string {
   const trimmed = body.trim();
   if (trimmed === '' || trimmed.startsWith('<')) return '';
-  const line = trimmed.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').slice(0, maxSnippetChars);
-  return ` Body starts with: ${redact(line)}`;
+  // Scrubbed before it is cut: a token cut in two would no longer be recognised (issue 7). Tokens are far below 8 KB.
+  const line = scrubSecrets(trimmed.slice(0, 8192)).replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').slice(0, maxSnippetChars);
+  return ` Body starts with: ${line}`;
 }

@@ -1,3 +1,5 @@
+import { scrubSecrets } from '../secrets/scrubSecrets.ts';
+
 /** Levels in increasing verbosity; `debug` is what the redaction tests run at. */
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
@@ -16,38 +18,34 @@ export interface LoggerOptions {
 
 const order: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
-// Values that must never reach a log even if a caller passes them by mistake (security cases I1–I3).
-const secretPatterns: RegExp[] = [
-  /eyJ[\w-]+\.[\w-]+\.[\w-]*/g,
-  /\b(Bearer|Basic)\s+[^\s"',]+/gi,
-  /\b(access_token|refresh_token|id_token|code|code_verifier|subject_token|client_secret|state|nonce)=[^&\s"']+/gi,
-];
-// `d`: the private member of a JWK (the DPoP key, C13).
-const secretKeys = /^(authorization|cookie|set-cookie|token|access_?token|refresh_?token|id_?token|code|code_?verifier|verifier|secret|password|subject_?token|d|dpop_?key|private_?jwk)$/i;
+// Keys whose value is a secret whatever it looks like. `d`: the private member of a JWK (the DPoP key, C13).
+// Not `code` or `state`: a warning's `code` and the sign-in `state` line are harmless, and an OAuth code in a URL
+// or form is caught by scrubSecrets' `code=` pattern.
+const secretKeys = /^(authorization|cookie|set-cookie|token|access_?token|refresh_?token|id_?token|code_?verifier|verifier|secret|client_?secret|password|subject_?token|d|dpop_?key|private_?jwk)$/i;
 
-/** Removes token-looking substrings; applied to every message and field value. */
-export function redact(text: string): string {
-  return secretPatterns.reduce((out, pattern) => out.replace(pattern, (match) => `${match.split(/[=\s]/)[0]}[redacted]`), text);
-}
+// I2: a logged URL keeps no query string (the sign-in callback carries code, state and iss).
+const urlQuery = /(\bhttps?:\/\/[^\s"'?#<>]+)\?[^\s"'#<>]*/gi;
 
 function redactFields(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (secretKeys.test(key)) out[key] = '[redacted]';
-    else if (value instanceof Error) out[key] = { name: value.name, message: redact(value.message) }; // never `cause`
-    else if (typeof value === 'string') out[key] = redact(value);
+    else if (value instanceof Error) out[key] = { name: value.name, message: value.message }; // never `cause`
     else if (value && typeof value === 'object') out[key] = redactFields(value as Record<string, unknown>);
     else out[key] = value;
   }
   return out;
 }
 
-/** A line-per-entry logger that redacts secrets before anything is written. */
+/**
+ * A line-per-entry logger that scrubs every line before it is written: secret-named fields, every token value the app
+ * holds or sent (scrubSecrets), and anything token-shaped.
+ */
 export function createLogger(options: LoggerOptions): Logger {
   const emit = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
     if (order[level] > order[options.level]) return;
     const extra = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(redactFields(fields))}` : '';
-    options.write(`${level}: ${redact(message)}${extra}\n`);
+    options.write(scrubSecrets(`${level}: ${message}${extra}\n`.replace(urlQuery, '$1?[query removed]')));
   };
   return { error: emit('error'), warn: emit('warn'), info: emit('info'), debug: emit('debug') };
 }
