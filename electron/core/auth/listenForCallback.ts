@@ -12,6 +12,10 @@ export interface ListenForCallbackOptions {
   timeoutMs?: number;
   /** Runs the code exchange; its outcome picks the static page the browser sees. */
   onCallback(url: URL): Promise<'signed-in' | 'failed'>;
+  /** A connection that has not sent its headers by then is closed; default 10 s, like the app's other listeners. */
+  headersTimeoutMs?: number;
+  /** A request that has not arrived whole by then is closed; default 30 s. */
+  requestTimeoutMs?: number;
 }
 
 export interface CallbackListener {
@@ -53,7 +57,11 @@ export async function listenForCallback(options: ListenForCallbackOptions): Prom
   const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
   done.catch(() => {}); // the caller may only await it later
   let handled = false;
-  const server = createServer((req, res) => void route(req, res));
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  // Node checks these only every connectionsCheckingInterval (30 s by default): a slow-header connection stayed ~66 s.
+  const connectionsCheckingInterval = Math.max(50, Math.min(headersTimeout, requestTimeout) / 2);
+  const server = createServer({ headersTimeout, requestTimeout, connectionsCheckingInterval }, (req, res) => void route(req, res));
   const close = (error?: unknown): void => {
     clearTimeout(timer);
     server.close();

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { listenForCallback } from '../../../electron/core/auth/listenForCallback.ts';
 import { AppError } from '../../../electron/core/errors.ts';
@@ -66,5 +67,36 @@ describe('listenForCallback', () => {
     const { redirectUri, done } = await listener;
     await expect(done).rejects.toSatisfy((error) => AppError.is(error, 'AUTH_SIGN_IN_CANCELLED'));
     await expect(fetch(`${redirectUri}?state=st-1&code=c`)).rejects.toThrow();
+  });
+});
+
+/** Opens a connection that sends part of a request's headers and then nothing; resolves with what came back once it is closed. */
+function slowHeaders(redirectUri: string): Promise<string> {
+  const { port } = new URL(redirectUri);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => socket.write('GET /callback?state=st-1 HTTP/1.1\r\nHost: 127.0.0.1\r\n'));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
+describe('listenForCallback, slow connections (issue 7, item 8)', () => {
+  it('closes a connection that never finishes its headers once the headers timeout passes, and still takes the callback', async () => {
+    const { redirectUri, done, close } = await listenForCallback({
+      expectedState: 'st-1', headersTimeoutMs: 300, requestTimeoutMs: 600, onCallback: async () => 'signed-in',
+    });
+    expect(await slowHeaders(redirectUri)).toMatch(/^HTTP\/1\.1 408|^$/);
+    expect((await fetch(`${redirectUri}?state=st-1&code=c`)).status).toBe(200);
+    await done;
+    close();
+  });
+
+  it('uses the same 10 s headers timeout as the other listeners by default, not Node\'s ~66 s', { timeout: 25_000 }, async () => {
+    const { redirectUri, close } = await listenForCallback({ expectedState: 'st-1', onCallback: async () => 'signed-in' });
+    // The test's 25 s timeout is the check: with Node's defaults this connection stays open for about a minute.
+    expect(await slowHeaders(redirectUri)).toMatch(/^HTTP\/1\.1 408|^$/);
+    close();
   });
 });
