@@ -14,7 +14,11 @@ function manualClock(): Clock & { advance(ms: number): void } {
     clearTimeout: (handle) => void timers.delete(handle as number),
     advance(ms) {
       now += ms;
-      for (const [id, timer] of [...timers]) if (timer.at <= now) (timers.delete(id), timer.callback());
+      for (const [id, timer] of [...timers]) {
+        if (timer.at > now) continue;
+        timers.delete(id);
+        timer.callback();
+      }
     },
   };
 }

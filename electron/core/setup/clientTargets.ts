@@ -1,0 +1,70 @@
+import type { ClientSetupView, SetupTarget } from '../../ipc/contract.ts';
+
+/** The server's name in every client's config. */
+export const serverName = 'graphql';
+
+/** How the stdio bridge is started: the installed app's own executable and its arguments. */
+export interface BridgeCommand {
+  command: string;
+  args: string[];
+}
+
+/** One client as data (ToolHive's approach): file format, where our entry sits, and the entry itself. */
+export interface ClientTarget {
+  target: SetupTarget;
+  label: string;
+  format: 'json' | 'toml';
+  /** The path of our entry inside the file, e.g. `['mcpServers', 'graphql']`. */
+  entryPath: string[];
+  auth: ClientSetupView['auth'];
+  entry(endpoint: string, bridge: BridgeCommand | undefined): Record<string, unknown>;
+  /** What to paste (or run) by hand. */
+  snippet(endpoint: string, entry: Record<string, unknown>): string;
+  deeplink?(endpoint: string, entry: Record<string, unknown>): string;
+}
+
+const jsonSnippet = (key: string) => (_endpoint: string, entry: Record<string, unknown>) => JSON.stringify({ [key]: { [serverName]: entry } }, null, 2);
+
+/**
+ * The six clients the app sets up. OAuth clients get only the URL: they register with the app and ask the user on
+ * first use, so no credential is ever written into their files (K4). Claude Desktop speaks stdio only and gets the
+ * bridge, which carries no credential either (the app approves the bridged client itself).
+ */
+export const clientTargets: readonly ClientTarget[] = [
+  {
+    target: 'claude-code', label: 'Claude Code', format: 'json', entryPath: ['mcpServers', serverName], auth: 'oauth',
+    entry: (endpoint) => ({ type: 'http', url: endpoint }),
+    snippet: (endpoint) => `claude mcp add --transport http --scope user ${serverName} ${endpoint}`,
+  },
+  {
+    target: 'cursor', label: 'Cursor', format: 'json', entryPath: ['mcpServers', serverName], auth: 'oauth',
+    entry: (endpoint) => ({ url: endpoint }),
+    snippet: jsonSnippet('mcpServers'),
+    deeplink: (_endpoint, entry) => `cursor://anysphere.cursor-deeplink/mcp/install?name=${serverName}&config=${Buffer.from(JSON.stringify(entry)).toString('base64')}`,
+  },
+  {
+    target: 'vscode', label: 'VS Code', format: 'json', entryPath: ['servers', serverName], auth: 'oauth',
+    entry: (endpoint) => ({ type: 'http', url: endpoint }),
+    snippet: jsonSnippet('servers'),
+    deeplink: (_endpoint, entry) => `vscode:mcp/install?${encodeURIComponent(JSON.stringify({ name: serverName, ...entry }))}`,
+  },
+  {
+    target: 'windsurf', label: 'Windsurf', format: 'json', entryPath: ['mcpServers', serverName], auth: 'oauth',
+    entry: (endpoint) => ({ serverUrl: endpoint }),
+    snippet: jsonSnippet('mcpServers'),
+  },
+  {
+    target: 'codex', label: 'Codex', format: 'toml', entryPath: ['mcp_servers', serverName], auth: 'oauth',
+    entry: (endpoint) => ({ url: endpoint }),
+    snippet: (endpoint) => `[mcp_servers.${serverName}]\nurl = ${JSON.stringify(endpoint)}`,
+  },
+  {
+    target: 'claude-desktop', label: 'Claude Desktop', format: 'json', entryPath: ['mcpServers', serverName], auth: 'bridge',
+    entry: (_endpoint, bridge) => ({ command: bridge?.command ?? '', args: bridge?.args ?? [] }),
+    snippet: jsonSnippet('mcpServers'),
+  },
+];
+
+export function findClientTarget(target: string): ClientTarget | undefined {
+  return clientTargets.find((candidate) => candidate.target === target);
+}
