@@ -139,7 +139,7 @@ export class ToolRegistry implements ToolCatalog {
     const { api } = state;
     const schema = await this.#loadSchema(state);
     if (!schema) return;
-    const loaded = await loadOperations(api.operations, schema.schema, api);
+    const loaded = await loadOperations(api.operations, schema.schema, api, { serving: state.tools });
     const kept = keepLastGood(state.tools, loaded.tools, loaded.problems);
     state.schema = schema.schema;
     // Kept tools go back where they were, so a broken edit does not reorder tools/list (and send list_changed).

@@ -28,6 +28,14 @@ export interface OperationDocument {
   key?: string;
 }
 
+export interface BuildToolsOptions {
+  /**
+   * The tools this API serves now (hot reload). One of them keeps its name while its file still declares the
+   * operation (or cannot be parsed to tell); a same-named operation elsewhere is refused, so an edit never renames.
+   */
+  serving?: readonly OperationTool[];
+}
+
 export interface BuiltTools {
   tools: OperationTool[];
   problems: Problem[];
@@ -56,7 +64,7 @@ const maxCachedTexts = 20_000;
  * into a tool. Bad operations are reported (file, line, reason) and skipped; the rest are served. Fragments from any
  * document may be used; each tool gets exactly the fragments its operation uses, transitively.
  */
-export function buildTools(documents: readonly OperationDocument[], schema: GraphQLSchema, api: ApiConfig): BuiltTools {
+export function buildTools(documents: readonly OperationDocument[], schema: GraphQLSchema, api: ApiConfig, options: BuildToolsOptions = {}): BuiltTools {
   const problems: Problem[] = [];
   const report = (problem: Omit<Problem, 'api'>) => problems.push({ ...problem, api: api.name });
   const parsed = documents.flatMap((document) => parseDocument(document, report));
@@ -71,7 +79,48 @@ export function buildTools(documents: readonly OperationDocument[], schema: Grap
     const tool = buildTool(candidate, schema, api, report);
     if (tool) tools.push(tool);
   }
-  return { tools, problems };
+  return { tools: refuseDuplicates(tools, declaredOperations(documents, parsed), options.serving ?? [], report), problems };
+}
+
+/** Per file, the operation names it declares, valid or not; a file that does not parse declares every name. */
+type Declares = (file: string, operationName: string) => boolean;
+
+function declaredOperations(documents: readonly OperationDocument[], parsed: readonly ParsedDocument[]): Declares {
+  const names = new Map<string, Set<string>>();
+  for (const { document, operations } of parsed) {
+    const declared = names.get(document.file) ?? new Set<string>();
+    for (const operation of operations) if (operation.name) declared.add(operation.name.value);
+    names.set(document.file, declared);
+  }
+  const unparsed = new Set(documents.filter((document) => !parsed.some((each) => each.document === document)).map((document) => document.file));
+  return (file, operationName) => unparsed.has(file) || names.get(file)?.has(operationName) === true;
+}
+
+/**
+ * One tool per name within an API. The serving tool keeps its name while its file still declares the operation;
+ * otherwise the first in document order (files sorted by path) wins. A refused operation names both sources,
+ * since a toolPrefix cannot tell two operations of one API apart.
+ */
+function refuseDuplicates(tools: readonly OperationTool[], declares: Declares, serving: readonly OperationTool[], report: (problem: Problem) => void): OperationTool[] {
+  const incumbents = new Map(serving.map((tool) => [tool.name, tool]));
+  const winners = new Map<string, OperationTool>();
+  for (const tool of tools) {
+    const held = incumbents.get(tool.name);
+    const holder = winners.get(tool.name) ?? (held && held.source.file !== tool.source.file && declares(held.source.file, held.operationName) ? held : undefined);
+    if (!holder) {
+      winners.set(tool.name, tool);
+      continue;
+    }
+    report({
+      severity: 'error', file: tool.source.file, line: tool.source.line,
+      message: `Operation ${tool.operationName} has the same name as the one in ${describeSource(holder)}, which ${holder === held ? 'keeps serving' : 'serves'} the tool "${tool.name}"; this one was skipped. Operation names become tool names and must be unique within an API: rename one of them.`,
+    });
+  }
+  return tools.filter((tool) => winners.get(tool.name) === tool);
+}
+
+function describeSource(tool: OperationTool): string {
+  return `${tool.source.file}${tool.source.line ? `:${tool.source.line}` : ''}`;
 }
 
 function parseDocument(document: OperationDocument, report: (problem: Problem) => void): ParsedDocument[] {

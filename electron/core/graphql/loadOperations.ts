@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import type { ApiConfig, OperationSource, Problem } from '../config/AppConfig.ts';
-import { buildTools, type BuiltTools, type OperationDocument } from './buildTools.ts';
+import { buildTools, type BuildToolsOptions, type BuiltTools, type OperationDocument } from './buildTools.ts';
 
 const operationExtensions = new Set(['.graphql', '.gql']);
 
@@ -13,9 +13,9 @@ const operationExtensions = new Set(['.graphql', '.gql']);
  * paths and bad operations are problems, and the good operations are still served.
  * @see https://www.apollographql.com/docs/graphos/platform/security/persisted-queries (manifest format)
  */
-export async function loadOperations(sources: readonly OperationSource[], schema: GraphQLSchema, api: ApiConfig): Promise<BuiltTools> {
+export async function loadOperations(sources: readonly OperationSource[], schema: GraphQLSchema, api: ApiConfig, options: BuildToolsOptions = {}): Promise<BuiltTools> {
   const { documents, problems } = await readOperationDocuments(sources, api.name);
-  const built = buildTools(documents, schema, api);
+  const built = buildTools(documents, schema, api, options);
   return { tools: built.tools, problems: [...problems, ...built.problems] };
 }
 

@@ -171,14 +171,15 @@ describe('buildTools', () => {
       { file: 'c.graphql', text: 'query UsesB { viewer { ...Card } }\nfragment Card on User { ...Who }\nfragment Who on User { nope }' },
       ...good.slice(70),
     ], schema, testApi());
-    expect(tools.map((tool) => tool.name)).toEqual([...good.slice(0, 70).map((_, index) => `Good${index}`), 'Same', 'Same', ...good.slice(70).map((_, index) => `Good${index + 70}`)]);
-    expect(tools.find((tool) => tool.source.file === 'b.graphql')?.document).toBe('query Same { viewer { ...Who } }\n\nfragment Who on User { name }');
+    // Both Same operations are validated (b.graphql's with its own Who); the second is then refused as a duplicate.
+    expect(tools.map((tool) => tool.name)).toEqual([...good.slice(0, 70).map((_, index) => `Good${index}`), 'Same', ...good.slice(70).map((_, index) => `Good${index + 70}`)]);
     expect(problems.map((problem) => [problem.file, problem.message])).toEqual([
       ['b.graphql', 'Fragment Who is also defined differently in a.graphql:2; operations in other files use that one'],
       ['c.graphql', 'Fragment Who is also defined differently in a.graphql:2; operations in other files use that one'],
       ['unused.graphql', 'Unused: Variable "$login" is never used in operation "Unused". The operation was skipped.'],
       ['conflict.graphql', 'Conflict: Fields "x" conflict because "login" and "name" are different fields. Use different aliases on the fields to fetch both if this was intentional. The operation was skipped.'],
       ['c.graphql', 'UsesB: Cannot query field "nope" on type "User". Did you mean "name"? The operation was skipped.'],
+      ['b.graphql', 'Operation Same has the same name as the one in a.graphql:1, which serves the tool "Same"; this one was skipped. Operation names become tool names and must be unique within an API: rename one of them.'],
     ]);
   });
 
@@ -196,13 +197,13 @@ describe('buildTools', () => {
     expect(problems).toEqual([expect.objectContaining({ severity: 'error', file: 'ops.graphql', line: 1, message: expect.stringContaining('is not valid for MCP') })]);
   });
 
-  it('does not refuse duplicate tool names itself, keeping each source for the caller to report', () => {
+  it('refuses a duplicate operation name within the API itself, keeping the first in document order (issue 7)', () => {
     const { tools, problems } = buildTools([
       { file: 'a.graphql', text: 'query Viewer { viewer { login } }' },
       { file: 'b.graphql', text: '\nquery Viewer { viewer { name } }' },
     ], schema, testApi());
-    expect(problems).toEqual([]);
-    expect(tools.map((tool) => tool.source)).toEqual([{ file: 'a.graphql', line: 1 }, { file: 'b.graphql', line: 2 }]);
+    expect(problems.map((problem) => [problem.file, problem.line])).toEqual([['b.graphql', 2]]);
+    expect(tools.map((tool) => tool.source)).toEqual([{ file: 'a.graphql', line: 1 }]);
   });
 
   it('gives the same tools when run again on the same documents, as hot reload does', () => {
