@@ -15,6 +15,8 @@ import { serveMcp, type McpHttpServer } from './mcp/serveMcp.ts';
 import { ToolRegistry } from './ToolRegistry.ts';
 import { createLocalAuthority, type LocalAuthorityService } from './clients/createLocalAuthority.ts';
 import { defaultDataDir } from './store/defaultDataDir.ts';
+import { startApprovals, type ApprovalsService } from './approvals/startApprovals.ts';
+import { setupBridgePart } from './setup/setupBridgePart.ts';
 import type { CoreBridge } from '../ipc/contract.ts';
 
 export interface StartCoreOptions {
@@ -52,6 +54,8 @@ export interface CoreHandle {
   auth: Auth;
   /** Approved local clients, access keys and the local authorization server. */
   authority: LocalAuthorityService;
+  /** Approval of destructive tool calls: `approvals.gate` is the tool gateway's `beforeCall` (createApprovalHook). */
+  approvals: ApprovalsService;
   /** Problems found at start (config warnings, schema and operation problems); later ones arrive via the bridge. */
   problems(): Problem[];
   close(): Promise<void>;
@@ -76,6 +80,7 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
     const auth = createAuth({ config: source.config, secrets, openExternal: options.openExternal, logger: options.logger, callbackTimeoutMs: options.signInTimeoutMs });
     // The demo IdP forgets its grants when it stops, so the demo's refresh token is revoked and removed with it.
     if (source.mode === 'demo') cleanups.push(() => auth.signOut());
+    cleanups.push(() => auth.close());
     await auth.restore();
     const registry = await ToolRegistry.create({ config: source.config, authorizer: auth.authorizer, logger: options.logger, watch: options.watch ?? true });
     cleanups.push(() => registry.close());
@@ -83,15 +88,19 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
     cleanups.push(auth.onChange((state) => {
       if (state.status === 'signed-in') void registry.reloadUnloaded().catch((error: unknown) => options.logger.error('reload after sign-in failed', { error }));
     }));
-    const authority = await createLocalAuthority({ dataDir: options.dataDir ?? defaultDataDir({ env }), logger: options.logger });
+    const dataDir = options.dataDir ?? defaultDataDir({ env });
+    const authority = await createLocalAuthority({ dataDir, logger: options.logger });
     cleanups.push(() => authority.close());
+    const approvals = await startApprovals({ dataDir, config: source.config.approvals, logger: options.logger, isKnownClient: (id) => authority.principalOf(id) !== undefined });
+    cleanups.push(() => approvals.gate.close());
     const mcp = await listenMcp(registry, options.port ?? source.config.server.port, source, options.logger);
     cleanups.push(() => mcp.close());
     await authority.attach(mcp.url);
     const problems = () => [...source.warnings, ...registry.problems()];
-    const close = async () => { for (const cleanup of cleanups.reverse()) await cleanup(); };
-    const bridge = createCoreBridge({ registry, mcp, auth, mode: source.mode, configPath: source.config.configPath, version: appVersion, problems, parts: [authority.bridgePart] });
-    return { bridge, endpoint: mcp.url, mode: source.mode, configPath: source.config.configPath, registry, mcp, auth, authority, problems, close };
+    // A sign-in in progress is cancelled first: no grant is saved after the user asked to quit (issue 7, item 3).
+    const close = async () => { auth.close(); for (const cleanup of cleanups.reverse()) await cleanup(); };
+    const bridge = createCoreBridge({ registry, mcp, auth, mode: source.mode, configPath: source.config.configPath, version: appVersion, problems, parts: [authority.bridgePart, approvals.bridgePart, setupBridgePart({ endpoint: mcp.url })] });
+    return { bridge, endpoint: mcp.url, mode: source.mode, configPath: source.config.configPath, registry, mcp, auth, authority, approvals, problems, close };
   } catch (error) {
     for (const cleanup of cleanups.reverse()) await cleanup();
     throw error;
@@ -123,7 +132,7 @@ async function chooseSecretStore(store: SecretStore, source: ConfigSource, logge
     return store;
   } catch (error) {
     const reason = AppError.is(error) ? error.message : 'keychain unavailable';
-    logger.warn('demo sign-in kept in memory', { reason });
+    logger.debug('demo sign-in kept in memory', { reason }); // the warning below is what users see (once)
     source.warnings.push({ severity: 'warning', message: `${reason}. The demo keeps its sign-in in memory only (its IdP forgets every grant when the app stops); a real config never does this and stays signed out instead.` });
     return memorySecretStore();
   }
@@ -147,7 +156,7 @@ interface ConfigSource {
 async function resolveConfig(explicit: string | undefined, env: Record<string, string | undefined>, logger: Logger): Promise<ConfigSource> {
   const file = explicit ? path.resolve(explicit) : defaultConfigPath({ env });
   if (!explicit && !existsSync(file)) {
-    logger.info('no config file, using the built-in demo', { expectedAt: file });
+    logger.debug('no config file, using the built-in demo', { expectedAt: file }); // headless mode says so on stdout
     // Loaded only in demo mode: the demo IdP pulls in oidc-provider and koa, about 0.3 s and 16 MB at start-up.
     const { startDemo } = await import('./demo/startDemo.ts');
     const demo = await startDemo({ logger });
