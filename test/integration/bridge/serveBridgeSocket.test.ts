@@ -1,0 +1,117 @@
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { serveBridgeSocket, type BridgeSocketServer } from '../../../electron/core/bridge/serveBridgeSocket.ts';
+import { mcpServerName } from '../../../electron/core/mcp/createMcpServer.ts';
+import { startGraphqlServer, type TestGraphqlServer } from '../../helpers/graphqlServer.ts';
+import { createTestCatalog, helloTool, type TestCatalog } from '../../helpers/testCatalog.ts';
+import { bridgeClient, bridgeTransport, collectStderr, initializeRequest, makeTempHome, spawnRelay, waitFor, type TempHome } from '../../helpers/bridge/bridgeHarness.ts';
+import { createTestAuthority, testServerFactory, type TestAuthority } from '../../helpers/bridge/testAuthority.ts';
+
+let upstream: TestGraphqlServer;
+const cleanups: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  upstream = await startGraphqlServer();
+});
+afterAll(() => upstream.close());
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function serve(): Promise<{ home: TempHome; authority: TestAuthority; catalog: TestCatalog; bridge: BridgeSocketServer }> {
+  const home = await makeTempHome();
+  cleanups.push(home.remove);
+  const authority = createTestAuthority();
+  const catalog = createTestCatalog(upstream.url);
+  const bridge = await serveBridgeSocket({
+    dataDir: home.dataDir, authority,
+    createServer: testServerFactory(catalog, authority),
+    onToolsChanged: (listener) => catalog.onToolsChanged(listener),
+  });
+  cleanups.push(() => bridge.close());
+  return { home, authority, catalog, bridge };
+}
+
+describe('serveBridgeSocket with the relay as a child process', () => {
+  it('relays a whole session (initialize, tools/list, tools/call, list_changed) once the user approves the client', async () => {
+    const { home, authority, catalog, bridge } = await serve();
+    const client = bridgeClient();
+    const transport = bridgeTransport(home);
+    const stderr = collectStderr(transport);
+    cleanups.push(() => client.close());
+    const connected = client.connect(transport);
+    await waitFor(() => authority.pending.length === 1);
+    expect(authority.pending[0]!.info).toEqual({ name: 'Claude Desktop (test)', version: '0.9.0' });
+    authority.pending[0]!.allow();
+    await connected;
+
+    expect(client.getServerVersion()).toEqual({ name: mcpServerName, version: '9.9.9' });
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name)).toEqual(['test_hello', 'test_echo', 'test_user']);
+    const result = await client.callTool({ name: 'test_hello', arguments: { name: 'bridge' } });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual({ data: { hello: 'Hello, bridge!' } });
+    expect(bridge.sessions()).toMatchObject([{ clientId: 'bridge-Claude Desktop (test)', clientName: 'Claude Desktop (test)', clientVersion: '0.9.0' }]);
+
+    let listChanged = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => void listChanged++);
+    catalog.setTools([helloTool]);
+    await waitFor(() => listChanged === 1);
+    expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(['test_hello']);
+    expect(stderr()).toBe('');
+
+    await client.close();
+    await waitFor(() => bridge.sessions().length === 0);
+  });
+});
+
+describe('serveBridgeSocket refusals', () => {
+  it('answers a denied client with a JSON-RPC error for its initialize and closes; the relay exits 1', async () => {
+    const { home, authority, bridge } = await serve();
+    const relay = spawnRelay(home);
+    relay.send(initializeRequest(7));
+    await waitFor(() => authority.pending.length === 1);
+    authority.pending[0]!.deny();
+    expect(await relay.exited).toBe(1);
+    expect(JSON.parse(relay.stdout())).toEqual({ jsonrpc: '2.0', id: 7, error: { code: -32001, message: 'Access denied: "Claude Desktop (test)" was not approved in GraphQL MCP Desktop.' } });
+    expect(relay.stderr()).toMatch(/closed the connection/);
+    expect(bridge.sessions()).toEqual([]);
+  });
+
+  it('refuses a connection whose first message is not initialize, without asking the user', async () => {
+    const { home, authority } = await serve();
+    const relay = spawnRelay(home);
+    relay.send({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+    expect(await relay.exited).toBe(1);
+    expect(JSON.parse(relay.stdout())).toMatchObject({ id: 1, error: { code: -32000, message: 'The first message on the bridge must be an initialize request.' } });
+    expect(authority.pending).toEqual([]);
+  });
+
+  it('answers a line that is not JSON with a parse error and keeps the session', async () => {
+    const { home, authority } = await serve();
+    const relay = spawnRelay(home);
+    cleanups.push(async () => relay.child.kill());
+    relay.send(initializeRequest(1));
+    await waitFor(() => authority.pending.length === 1);
+    authority.pending[0]!.allow();
+    await waitFor(() => relay.stdout().includes('"serverInfo"'));
+    relay.child.stdin.write('{not json\n');
+    relay.send({ jsonrpc: '2.0', id: 2, method: 'ping' });
+    await waitFor(() => relay.stdout().includes('"id":2'));
+    const lines = relay.stdout().trim().split('\n').map((line) => JSON.parse(line) as { id?: unknown; error?: { code: number } });
+    expect(lines[1]).toMatchObject({ id: null, error: { code: -32700 } });
+    expect(lines[2]).toEqual({ jsonrpc: '2.0', id: 2, result: {} });
+  });
+
+  it("closes a revoked client's live session at once; the relay exits 1", async () => {
+    const { home, authority, bridge } = await serve();
+    const relay = spawnRelay(home);
+    relay.send(initializeRequest(1));
+    await waitFor(() => authority.pending.length === 1);
+    authority.pending[0]!.allow();
+    await waitFor(() => bridge.sessions().length === 1);
+    authority.revoke(bridge.sessions()[0]!.clientId);
+    expect(await relay.exited).toBe(1);
+    expect(bridge.sessions()).toEqual([]);
+  });
+});
