@@ -30,7 +30,7 @@ export interface ServeBridgeSocketOptions {
   platform?: NodeJS.Platform;
 }
 
-/** A live bridge session, as the window shows it: who, since when, last message. Never a credential. */
+/** A live bridge session, as the window shows it (the shape of McpSessions' LiveSession): who, since when, last message. */
 export interface BridgeSessionInfo {
   /** Random, per connection; tells sessions apart. */
   id: string;
@@ -44,7 +44,7 @@ export interface BridgeSessionInfo {
 export interface BridgeSocketServer {
   /** The socket file, or the pipe name on Windows. */
   path: string;
-  sessions(): BridgeSessionInfo[];
+  liveSessions(): BridgeSessionInfo[];
   /** Called when a bridge session starts or ends. */
   onSessionsChanged(listener: () => void): () => void;
   /** Closes every bridge connection and stops listening (the socket file is removed). */
@@ -91,7 +91,7 @@ export async function serveBridgeSocket(options: ServeBridgeSocketOptions): Prom
   ];
   return {
     path: socketPath,
-    sessions: () => [...connections].map(({ info, transport }) => ({ ...info, lastSeenAt: transport.lastMessageAt })),
+    liveSessions: () => [...connections].map(({ info, transport }) => ({ ...info, lastSeenAt: transport.lastMessageAt })),
     onSessionsChanged: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
     close: async () => {
       stops.forEach((stop) => stop());

@@ -51,7 +51,7 @@ describe('serveBridgeSocket with the relay as a child process', () => {
     const result = await client.callTool({ name: 'test_hello', arguments: { name: 'bridge' } });
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toEqual({ data: { hello: 'Hello, bridge!' } });
-    expect(bridge.sessions()).toMatchObject([{ clientId: 'bridge-Claude Desktop (test)', clientName: 'Claude Desktop (test)', clientVersion: '0.9.0' }]);
+    expect(bridge.liveSessions()).toMatchObject([{ clientId: 'bridge-Claude Desktop (test)', clientName: 'Claude Desktop (test)', clientVersion: '0.9.0' }]);
 
     let listChanged = 0;
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => void listChanged++);
@@ -61,7 +61,7 @@ describe('serveBridgeSocket with the relay as a child process', () => {
     expect(stderr()).toBe('');
 
     await client.close();
-    await waitFor(() => bridge.sessions().length === 0);
+    await waitFor(() => bridge.liveSessions().length === 0);
   });
 });
 
@@ -75,7 +75,7 @@ describe('serveBridgeSocket refusals', () => {
     expect(await relay.exited).toBe(1);
     expect(JSON.parse(relay.stdout())).toEqual({ jsonrpc: '2.0', id: 7, error: { code: -32001, message: 'Access denied: "Claude Desktop (test)" was not approved in GraphQL MCP Desktop.' } });
     expect(relay.stderr()).toMatch(/closed the connection/);
-    expect(bridge.sessions()).toEqual([]);
+    expect(bridge.liveSessions()).toEqual([]);
   });
 
   it('refuses a connection whose first message is not initialize, without asking the user', async () => {
@@ -109,9 +109,9 @@ describe('serveBridgeSocket refusals', () => {
     relay.send(initializeRequest(1));
     await waitFor(() => authority.pending.length === 1);
     authority.pending[0]!.allow();
-    await waitFor(() => bridge.sessions().length === 1);
-    authority.revoke(bridge.sessions()[0]!.clientId);
+    await waitFor(() => bridge.liveSessions().length === 1);
+    authority.revoke(bridge.liveSessions()[0]!.clientId);
     expect(await relay.exited).toBe(1);
-    expect(bridge.sessions()).toEqual([]);
+    expect(bridge.liveSessions()).toEqual([]);
   });
 });
