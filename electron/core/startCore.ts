@@ -80,7 +80,6 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
     const auth = createAuth({ config: source.config, secrets, openExternal: options.openExternal, logger: options.logger, callbackTimeoutMs: options.signInTimeoutMs });
     // The demo IdP forgets its grants when it stops, so the demo's refresh token is revoked and removed with it.
     if (source.mode === 'demo') cleanups.push(() => auth.signOut());
-    cleanups.push(() => auth.close());
     await auth.restore();
     const registry = await ToolRegistry.create({ config: source.config, authorizer: auth.authorizer, logger: options.logger, watch: options.watch ?? true });
     cleanups.push(() => registry.close());
@@ -97,8 +96,7 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
     cleanups.push(() => mcp.close());
     await authority.attach(mcp.url);
     const problems = () => [...source.warnings, ...registry.problems()];
-    // A sign-in in progress is cancelled first: no grant is saved after the user asked to quit (issue 7, item 3).
-    const close = async () => { auth.close(); for (const cleanup of cleanups.reverse()) await cleanup(); };
+    const close = async () => { for (const cleanup of cleanups.reverse()) await cleanup(); };
     const bridge = createCoreBridge({ registry, mcp, auth, mode: source.mode, configPath: source.config.configPath, version: appVersion, problems, parts: [authority.bridgePart, approvals.bridgePart, setupBridgePart({ endpoint: mcp.url })] });
     return { bridge, endpoint: mcp.url, mode: source.mode, configPath: source.config.configPath, registry, mcp, auth, authority, approvals, problems, close };
   } catch (error) {
@@ -132,7 +130,7 @@ async function chooseSecretStore(store: SecretStore, source: ConfigSource, logge
     return store;
   } catch (error) {
     const reason = AppError.is(error) ? error.message : 'keychain unavailable';
-    logger.debug('demo sign-in kept in memory', { reason }); // the warning below is what users see (once)
+    logger.warn('demo sign-in kept in memory', { reason });
     source.warnings.push({ severity: 'warning', message: `${reason}. The demo keeps its sign-in in memory only (its IdP forgets every grant when the app stops); a real config never does this and stays signed out instead.` });
     return memorySecretStore();
   }
@@ -156,7 +154,7 @@ interface ConfigSource {
 async function resolveConfig(explicit: string | undefined, env: Record<string, string | undefined>, logger: Logger): Promise<ConfigSource> {
   const file = explicit ? path.resolve(explicit) : defaultConfigPath({ env });
   if (!explicit && !existsSync(file)) {
-    logger.debug('no config file, using the built-in demo', { expectedAt: file }); // headless mode says so on stdout
+    logger.info('no config file, using the built-in demo', { expectedAt: file });
     // Loaded only in demo mode: the demo IdP pulls in oidc-provider and koa, about 0.3 s and 16 MB at start-up.
     const { startDemo } = await import('./demo/startDemo.ts');
     const demo = await startDemo({ logger });
