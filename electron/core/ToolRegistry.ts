@@ -12,6 +12,7 @@ import { loadSchema } from './graphql/loadSchema.ts';
 import type { OperationTool, ToolDefinition } from './graphql/OperationTool.ts';
 import { errorResult } from './graphql/toToolResult.ts';
 import { validateArguments } from './graphql/validateArguments.ts';
+import { UpstreamClients } from './http/UpstreamClients.ts';
 import { callIntrospectionTool } from './callIntrospectionTool.ts';
 import type { Logger } from './log/Logger.ts';
 import { scrubValue } from './secrets/scrubSecrets.ts';
@@ -53,6 +54,8 @@ export class ToolRegistry implements ToolCatalog {
   #entries = new Map<string, Entry>();
   #list: ToolDefinition[] = [];
   #duplicates: Problem[] = [];
+  /** Pooled keep-alive HTTP clients for tool calls, per trust setting (`ca`). */
+  readonly #upstream = new UpstreamClients();
 
   private constructor(options: ToolRegistryOptions) {
     this.#options = options;
@@ -99,7 +102,7 @@ export class ToolRegistry implements ToolCatalog {
     if (!entry) return errorResult(`Unknown tool "${name}". Call tools/list for the current tools.`);
     const violations = validateArguments(entry.definition.inputSchema, args);
     if (violations.length > 0) return errorResult(`Invalid arguments for ${name}:\n${violations.join('\n')}`);
-    const deps = { api: entry.api.api, fetch: this.#options.fetch ?? fetch, authorizer: this.#options.authorizer, logger: this.#options.logger };
+    const deps = { api: entry.api.api, upstream: this.#upstream.for(entry.api.api), authorizer: this.#options.authorizer, logger: this.#options.logger };
     if (entry.tool) return executeOperation(entry.tool, args, deps, signal);
     if (!entry.api.schema) return errorResult(`The schema of API "${entry.api.api.name}" is not loaded; see the app's problems list.`);
     return callIntrospectionTool(entry.definition.name.slice(entry.api.api.toolPrefix.length), args, { ...deps, schema: entry.api.schema }, signal);
@@ -133,6 +136,7 @@ export class ToolRegistry implements ToolCatalog {
     for (const watcher of this.#watchers.splice(0)) watcher.close();
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
+    void this.#upstream.close();
   }
 
   async #load(state: ApiState): Promise<void> {

@@ -8,6 +8,7 @@ import type { AuthState } from '../../electron/core/auth/AuthState.ts';
 import { startDemoIdp, type DemoIdp } from '../../electron/core/demo/demoIdp.ts';
 import { verifyBearer } from '../../electron/core/demo/verifyBearer.ts';
 import { executeOperation } from '../../electron/core/graphql/executeOperation.ts';
+import { createUpstreamClient } from '../../electron/core/http/createUpstreamClient.ts';
 import type { SecretStore } from '../../electron/core/secrets/SecretStore.ts';
 import { loginOverHttp } from './loginOverHttp.ts';
 import { makeApiConfig } from './makeApiConfig.ts';
@@ -109,9 +110,11 @@ export function waitForState(auth: Auth, status: AuthState['status'], timeoutMs 
   });
 }
 
+const upstream = createUpstreamClient();
+
 /** A tool call through the real engine (executeOperation: token, send, retry once on 401). */
 export function callApi(auth: Auth, api: ApiConfig) {
-  return executeOperation({ api: api.name, document: 'query Me { me }', operationName: 'Me' }, {}, { api, fetch, authorizer: auth.authorizer });
+  return executeOperation({ api: api.name, document: 'query Me { me }', operationName: 'Me' }, {}, { api, upstream, authorizer: auth.authorizer });
 }
 
 /** A SecretStore over a Map, for tests that need to corrupt or inspect entries; the keychain tests use keytar. */

@@ -4,6 +4,7 @@ import { noAuthorization } from '../../electron/core/auth/ApiAuthorizer.ts';
 import { executeOperation } from '../../electron/core/graphql/executeOperation.ts';
 import type { OperationTool } from '../../electron/core/graphql/OperationTool.ts';
 import { errorResult } from '../../electron/core/graphql/toToolResult.ts';
+import { createUpstreamClient } from '../../electron/core/http/createUpstreamClient.ts';
 import type { ToolCatalog } from '../../electron/core/ToolCatalog.ts';
 import { testApiConfig } from './graphqlServer.ts';
 
@@ -38,7 +39,7 @@ export const userTool = operationTool('test_user', 'query User($id: ID!) { user(
 
 export function createTestCatalog(endpoint: string, authorizer: ApiAuthorizer = noAuthorization): TestCatalog {
   const listeners = new Set<() => void>();
-  const deps = { api: testApiConfig(endpoint), fetch, authorizer };
+  const deps = { api: testApiConfig(endpoint), upstream: createUpstreamClient(), authorizer };
   const catalog: TestCatalog = {
     tools: [helloTool, echoTool, userTool],
     calls: [],

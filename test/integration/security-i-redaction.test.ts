@@ -13,6 +13,7 @@ import { keytarSecretStore } from '../../electron/core/secrets/keytarSecretStore
 import { memorySecretStore } from '../../electron/core/secrets/memorySecretStore.ts';
 import type { SecretStore } from '../../electron/core/secrets/SecretStore.ts';
 import { executeOperation } from '../../electron/core/graphql/executeOperation.ts';
+import { createUpstreamClient } from '../../electron/core/http/createUpstreamClient.ts';
 import {
   apiConfig, appConfig, appResource, interceptingFetch, startRecordingUpstream, waitForState,
 } from '../helpers/authHarness.ts';
@@ -82,7 +83,7 @@ describe('security I: log redaction', () => {
     logger.info('sign-in started', { url: authorizationUrl }); // a careless caller: the logger must strip the query
     await waitForState(auth, 'signed-in');
     const run = (name: string) => executeOperation({ api: name, document: 'query Me { me }', operationName: 'Me' }, {}, {
-      api: apis.find((api) => api.name === name)!, fetch: globalThis.fetch, authorizer: auth.authorizer, logger,
+      api: apis.find((api) => api.name === name)!, upstream: createUpstreamClient(), authorizer: auth.authorizer, logger,
     });
     for (const name of ['orders', 'billing', 'legacy', 'broken']) ui.push(await run(name));
     await new Promise((resolve) => setTimeout(resolve, 2_400)); // past expiry: refresh and exchange again

@@ -63,6 +63,8 @@ export interface ApiConfig {
   customScalars: Record<string, JsonSchema>;
   timeoutMs: number;
   token: ApiTokenConfig;
+  /** Absolute path of a PEM file of CA certificates trusted for this API besides Node's and the OS's roots. */
+  ca?: string;
 }
 
 export interface SignInConfig {

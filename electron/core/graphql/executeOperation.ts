@@ -2,6 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ApiAuthorizer } from '../auth/ApiAuthorizer.ts';
 import type { ApiConfig } from '../config/AppConfig.ts';
 import { AppError, errorMessages } from '../errors.ts';
+import type { UpstreamClient } from '../http/UpstreamClient.ts';
 import type { Logger } from '../log/Logger.ts';
 import { buildGraphqlRequest, type GraphqlRequest } from './buildGraphqlRequest.ts';
 import { errorResult, toToolResult } from './toToolResult.ts';
@@ -17,7 +18,8 @@ export interface OperationToRun {
 /** IO and limits for one API, passed in so tests can use a real loopback server. */
 export interface ExecuteOperationDeps {
   api: ApiConfig;
-  fetch: typeof fetch;
+  /** The pooled HTTP client for this API (its proxy and trusted roots); never follows redirects. */
+  upstream: UpstreamClient;
   authorizer: ApiAuthorizer;
   /** Responses larger than this are cut off and refused; default 2 MiB. */
   maxResponseBytes?: number;
@@ -99,9 +101,9 @@ async function send(tool: OperationToRun, args: Record<string, unknown>, deps: E
     // JSON.stringify throws on absurdly deep arguments (stack depth); refuse rather than throw.
     return { failure: errorResult('The tool arguments could not be encoded as JSON (nested too deeply).') };
   }
-  // One controller for all three reasons to stop (timeout, caller cancel, size cap); `stopped` says which fired.
+  // One controller for both reasons to stop (timeout, caller cancel); `stopped` says which fired.
   const controller = new AbortController();
-  let stopped: 'timeout' | 'cancelled' | 'too-large' | undefined;
+  let stopped: Stopped;
   const stop = (reason: typeof stopped) => {
     stopped ??= reason;
     controller.abort();
@@ -111,61 +113,45 @@ async function send(tool: OperationToRun, args: Record<string, unknown>, deps: E
   if (signal?.aborted) stop('cancelled');
   signal?.addEventListener('abort', onCancel, { once: true });
   try {
-    const response = await deps.fetch(request.url, { ...request.init, redirect: 'manual', signal: controller.signal });
-    const body = await readCapped(response, maxBytes, () => stop('too-large'));
-    if (body === undefined) return { failure: tooLarge(api, maxBytes) };
-    return { status: response.status, body, wwwAuthenticate: response.headers.get('www-authenticate') };
+    const response = await deps.upstream.send({ url: request.url, ...request.init }, { signal: controller.signal, maxBytes });
+    if (response.body === undefined) return { failure: tooLarge(api, maxBytes) };
+    const wwwAuthenticate = response.headers['www-authenticate'];
+    return { status: response.status, body: response.body, wwwAuthenticate: Array.isArray(wwwAuthenticate) ? wwwAuthenticate.join(', ') : (wwwAuthenticate ?? null) };
   } catch (error) {
-    return { failure: sendFailure(error, api, stopped, maxBytes) };
+    return { failure: sendFailure(error, api, stopped) };
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onCancel);
   }
 }
 
-/** Reads the body as text, or returns undefined (after calling `abort` to drop the download) once it passes `maxBytes`. */
-async function readCapped(response: Response, maxBytes: number, abort: () => void): Promise<string | undefined> {
-  const declared = response.headers.get('content-length');
-  if (declared !== null && Number(declared) > maxBytes) {
-    abort();
-    return undefined;
-  }
-  // fetch enforces a declared Content-Length, so a declared size within the cap can be read in one go (faster).
-  if (declared !== null && /^\d+$/.test(declared)) return response.text();
-  if (!response.body) return '';
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for await (const chunk of response.body) {
-    received += chunk.byteLength;
-    if (received > maxBytes) {
-      abort();
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 function tooLarge(api: ApiConfig, maxBytes: number): CallToolResult {
   return errorResult(`The GraphQL API ${api.name} answered with more than ${maxBytes} bytes; the response was cut off and not used.`);
 }
 
-function sendFailure(error: unknown, api: ApiConfig, stopped: 'timeout' | 'cancelled' | 'too-large' | undefined, maxBytes: number): CallToolResult {
+function sendFailure(error: unknown, api: ApiConfig, stopped: Stopped): CallToolResult {
   if (stopped === 'timeout') return errorResult(`The GraphQL API ${api.name} did not answer in time: timed out after ${api.timeoutMs} ms.`);
   if (stopped === 'cancelled') return errorResult(`The call to the GraphQL API ${api.name} was cancelled.`);
-  // The size cap aborted the stream while it was being read.
-  if (stopped === 'too-large') return tooLarge(api, maxBytes);
+  // The client's own refusals (an unsupported Content-Encoding) are written to be shown.
+  if (AppError.is(error)) return errorResult(`${error.message} (API ${api.name})`);
   const code = networkErrorCode(error);
   const origin = originOf(api.endpoint);
   if (code === 'ECONNREFUSED') return errorResult(`The GraphQL API ${api.name} could not be reached at ${origin}: connection refused.`);
+  if (code && untrustedCertificate.test(code)) {
+    return errorResult(`The GraphQL API ${api.name} at ${origin} presented a certificate this app does not trust (${code}). If your company uses its own CA, install it in the system's certificate store or set "ca" for this API.`);
+  }
   return errorResult(`The GraphQL API ${api.name} could not be reached at ${origin}${code ? ` (${code})` : ''}.`);
 }
 
-// fetch reports network failures as TypeError('fetch failed') with the system error code on `cause`.
+type Stopped = 'timeout' | 'cancelled' | undefined;
+
+const untrustedCertificate = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/;
+
+// Node and undici put the system or TLS error code on the error itself; a dual-stack connect fails with an AggregateError.
 function networkErrorCode(error: unknown): string | undefined {
-  const cause = (error as { cause?: { code?: unknown; errors?: { code?: unknown }[] } } | undefined)?.cause;
-  const code = cause?.code ?? cause?.errors?.[0]?.code;
-  return typeof code === 'string' && /^[A-Z_]{2,40}$/.test(code) ? code : undefined;
+  const failure = error as { code?: unknown; cause?: { code?: unknown }; errors?: { code?: unknown }[] } | undefined;
+  const code = failure?.code ?? failure?.errors?.[0]?.code ?? failure?.cause?.code;
+  return typeof code === 'string' && /^[A-Z0-9_]{2,60}$/.test(code) ? code : undefined;
 }
 
 function originOf(endpoint: string): string {

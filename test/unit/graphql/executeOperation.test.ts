@@ -5,6 +5,7 @@ import type { ApiAuthorizer } from '../../../electron/core/auth/ApiAuthorizer.ts
 import type { ApiConfig } from '../../../electron/core/config/AppConfig.ts';
 import { AppError } from '../../../electron/core/errors.ts';
 import { executeOperation, type ExecuteOperationDeps } from '../../../electron/core/graphql/executeOperation.ts';
+import { createUpstreamClient } from '../../../electron/core/http/createUpstreamClient.ts';
 import { noAuthorization } from '../../../electron/core/auth/ApiAuthorizer.ts';
 import { startGraphqlServer, testApiConfig, type TestGraphqlServer } from '../../helpers/graphqlServer.ts';
 
@@ -18,15 +19,19 @@ function countingAuthorizer(): ApiAuthorizer & { calls: { forceRefresh?: boolean
 }
 
 let upstream: TestGraphqlServer;
+const client = createUpstreamClient();
 let deps: ExecuteOperationDeps;
 
 beforeAll(async () => {
   upstream = await startGraphqlServer();
 });
-afterAll(() => upstream.close());
+afterAll(async () => {
+  await client.close();
+  await upstream.close();
+});
 beforeEach(() => {
   upstream.reset();
-  deps = { api: testApiConfig(upstream.url, { headers: { 'x-static': 'yes' } }), fetch, authorizer: noAuthorization };
+  deps = { api: testApiConfig(upstream.url, { headers: { 'x-static': 'yes' } }), upstream: client, authorizer: noAuthorization };
 });
 
 describe('executeOperation', () => {
