@@ -78,10 +78,16 @@ export async function serveBridgeSocket(options: ServeBridgeSocketOptions): Prom
   const connections = new Set<Connection>();
   const listeners = new Set<() => void>();
   const changed = () => listeners.forEach((listener) => listener());
-  const netServer = createServer((socket) => void acceptConnection(socket, { options, connections, changed }).catch((error: unknown) => {
-    options.logger?.error('bridge connection failed', { error });
-    socket.destroy();
-  }));
+  // Every open socket, approved or still waiting for the user: closing the app must not wait for any of them.
+  const sockets = new Set<Socket>();
+  const netServer = createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    acceptConnection(socket, { options, connections, changed }).catch((error: unknown) => {
+      options.logger?.error('bridge connection failed', { error });
+      socket.destroy();
+    });
+  });
   netServer.maxConnections = options.maxConnections ?? 32;
   if (platform !== 'win32') await ensurePrivateDir(bridgeSocketDir(options.dataDir));
   await listenExclusive(netServer, socketPath, platform);
@@ -97,7 +103,9 @@ export async function serveBridgeSocket(options: ServeBridgeSocketOptions): Prom
       stops.forEach((stop) => stop());
       listeners.clear();
       await Promise.all([...connections].map(({ server }) => server.close().catch(() => {})));
-      await new Promise<void>((resolve) => netServer.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => netServer.close(() => resolve()));
+      sockets.forEach((socket) => socket.destroy());
+      await closed;
     },
   };
 }

@@ -103,6 +103,16 @@ describe('serveBridgeSocket refusals', () => {
     expect(lines[2]).toEqual({ jsonrpc: '2.0', id: 2, result: {} });
   });
 
+  it('closes connections still waiting for the user when the app quits, instead of waiting for them', async () => {
+    const { home, authority, bridge } = await serve();
+    const relay = spawnRelay(home);
+    relay.send(initializeRequest(1));
+    await waitFor(() => authority.pending.length === 1);
+    await bridge.close();
+    expect(await relay.exited).toBe(1);
+    expect(relay.stderr()).toMatch(/closed the connection/);
+  });
+
   it("closes a revoked client's live session at once; the relay exits 1", async () => {
     const { home, authority, bridge } = await serve();
     const relay = spawnRelay(home);
