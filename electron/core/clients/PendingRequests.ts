@@ -35,18 +35,18 @@ export class PendingRequests {
   }
 
   /** Shows the request to the user; `decision` settles with their answer, or `deny` on timeout, overflow or close. */
-  ask(request: Ask): { requestId: string; decision: Promise<ClientDecision> } {
+  ask(request: Ask): { view: PendingClientView; decision: Promise<ClientDecision> } {
     const requestId = randomBytes(12).toString('base64url');
-    if (this.#entries.size >= this.#maxPending) return { requestId, decision: Promise.resolve('deny') };
     const now = this.#now();
     const view: PendingClientView = { ...request, requestId, requestedAt: new Date(now).toISOString(), expiresAt: new Date(now + this.#timeoutMs).toISOString() };
+    if (this.#entries.size >= this.#maxPending) return { view, decision: Promise.resolve('deny') };
     const decision = new Promise<ClientDecision>((resolve) => {
       const timer = setTimeout(() => this.decide(requestId, 'deny'), this.#timeoutMs);
       timer.unref();
       this.#entries.set(requestId, { view, resolve, timer });
     });
     this.#changed();
-    return { requestId, decision };
+    return { view: { ...view }, decision };
   }
 
   /** False when no such request waits (decided, expired, or never existed). */

@@ -5,6 +5,9 @@ import type { BridgePart } from '../createCoreBridge.ts';
 import { silentLogger, type Logger } from '../log/Logger.ts';
 import { accessKeyPrefix, findByDigest } from './accessKeys.ts';
 import { createClientsBridgePart } from './createClientsBridgePart.ts';
+import { createMetadataDocumentFetch, type MetadataDocumentFetch } from './createMetadataDocumentFetch.ts';
+import { createOauthServer, isOauthPath, type OauthServer, type VerifiedAccessToken } from './createOauthServer.ts';
+import { revokeOauthClientGrants } from './RegistryAdapter.ts';
 import { ClientRegistry, type StoredClient } from './ClientRegistry.ts';
 import { FailureLimiter } from './FailureLimiter.ts';
 import type { AuthenticateResult, BridgeClientInfo, LocalAuthority, Principal } from './LocalAuthority.ts';
@@ -26,6 +29,15 @@ export interface LocalAuthorityOptions {
   pollMs?: number;
   /** Failed bearer checks allowed per source address per minute before 429 (default 60). */
   maxFailuresPerSource?: number;
+  /**
+   * Fetches Client ID Metadata Documents; default `globalThis.fetch` behind oidc-provider's guard against private and
+   * loopback addresses. Tests pass one that trusts a test CA and ignores that guard, to serve a document on loopback.
+   */
+  fetchClientMetadata?: typeof fetch;
+  /** OAuth access token lifetime in seconds (at most, and by default, 3600). */
+  accessTokenTtlSeconds?: number;
+  /** OAuth client registrations kept at most (J8); default 100. */
+  maxRegistrations?: number;
   now?: () => number;
 }
 
@@ -59,6 +71,9 @@ class AppAuthority implements LocalAuthorityService {
   readonly #now: () => number;
   readonly #bridgeWaits = new Map<string, Promise<Principal | undefined>>();
   readonly #listeners = new Set<(clientId: string) => void>();
+  readonly #metadataFetch: MetadataDocumentFetch;
+  readonly #options: LocalAuthorityOptions;
+  #oauth?: Promise<OauthServer>;
   #port = 0;
 
   constructor(registry: ClientRegistry, options: LocalAuthorityOptions, now: () => number) {
@@ -66,6 +81,8 @@ class AppAuthority implements LocalAuthorityService {
     this.#now = now;
     this.#logger = options.logger ?? silentLogger;
     this.#pending = new PendingRequests({ timeoutMs: options.decisionTimeoutMs, now });
+    this.#options = options;
+    this.#metadataFetch = createMetadataDocumentFetch(options.fetchClientMetadata ?? ((input, init) => globalThis.fetch(input, init)), this.#logger);
     this.#failures = new FailureLimiter({ max: options.maxFailuresPerSource ?? 60, windowMs: 60_000, now });
     registry.onChange((ids) => ids.forEach((id) => this.#listeners.forEach((listener) => listener(id))));
     this.bridgePart = createClientsBridgePart({ registry, pending: this.#pending, revoke: (client) => this.#revokeCredentials(client) });
@@ -125,7 +142,8 @@ class AppAuthority implements LocalAuthorityService {
       sendJson(res, 200, buildProtectedResourceMetadata(resourceFor(req.headers.host, this.#port), this.#issuer()));
       return true;
     }
-    return false;
+    if (!isOauthPath(pathname) || this.#port === 0) return false;
+    return (await this.#startOauth()).handleHttp(req, res, pathname);
   }
 
   async close(): Promise<void> {
@@ -138,8 +156,22 @@ class AppAuthority implements LocalAuthorityService {
     return `http://127.0.0.1:${this.#port}`;
   }
 
+  // Loaded when a client first uses OAuth: oidc-provider costs start-up time and memory that key-only setups never need.
+  #startOauth(): Promise<OauthServer> {
+    this.#oauth ??= createOauthServer({
+      issuer: this.#issuer(), port: this.#port, registry: this.registry, pending: this.#pending, logger: this.#logger,
+      fetch: this.#metadataFetch.fetch, isUnverifiedClient: this.#metadataFetch.isUnverifiedClient,
+      maxRegistrations: this.#options.maxRegistrations, accessTokenTtlSeconds: this.#options.accessTokenTtlSeconds,
+    }).catch((error: unknown) => {
+      this.#oauth = undefined;
+      throw error;
+    });
+    return this.#oauth;
+  }
+
   async #verify(token: string): Promise<Principal | undefined> {
-    if (!token.startsWith(accessKeyPrefix)) return undefined;
+    // Access tokens live in memory only: before the authorization server has started, none can be valid.
+    if (!token.startsWith(accessKeyPrefix)) return this.#oauth && this.#verifyAccessToken(await this.#oauth, token);
     const keys = this.registry.state.clients.filter((client) => client.kind === 'key');
     const client = findByDigest(keys, (candidate) => candidate.keyDigest, token);
     return client && toPrincipal(client, this.#now() + keyPrincipalMs);
@@ -164,8 +196,24 @@ class AppAuthority implements LocalAuthorityService {
     });
   }
 
-  // Keys and bridge approvals die with their registry entry; OAuth grants are revoked by the OAuth server (later).
-  async #revokeCredentials(_client: StoredClient): Promise<void> {}
+  async #verifyAccessToken(oauth: OauthServer, token: string): Promise<Principal | undefined> {
+    const verified = await oauth.verifyAccessToken(token);
+    // A token issued before the client's current approval (revoked, then approved again) is not this approval's.
+    const client = verified && this.registry.state.clients.find((candidate) => candidate.kind === 'oauth' && candidate.oauthClientId === verified.oauthClientId);
+    if (!verified || !client || verified.issuedAt < Math.floor(client.approvedAt / 1000) * 1000) return undefined;
+    return { ...toPrincipal(client, verified.expiresAt), scopes: grantedScopes(client, verified) };
+  }
+
+  // Keys and bridge approvals die with their registry entry; an OAuth client's grants and refresh tokens go too.
+  async #revokeCredentials(client: StoredClient): Promise<void> {
+    if (client.oauthClientId) await revokeOauthClientGrants(this.registry, client.oauthClientId);
+  }
+}
+
+/** The token's scopes within what the user approved now (the approval may have been narrowed since). */
+function grantedScopes(client: StoredClient, token: VerifiedAccessToken): Principal['scopes'] {
+  const inToken = client.scopes.filter((scope) => token.scopes.includes(scope));
+  return token.scopes.some((scope) => (allScopes as string[]).includes(scope)) ? inToken : [...client.scopes];
 }
 
 function toPrincipal(client: StoredClient, expiresAt: number): Principal {

@@ -1,0 +1,231 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { exportJWK, generateKeyPair } from 'jose';
+import type { Logger } from '../log/Logger.ts';
+import { applyLocalClientPolicy } from './applyLocalClientPolicy.ts';
+import type { ClientRegistry } from './ClientRegistry.ts';
+import { createConsentRoutes, type ConsentRoutes } from './createConsentRoutes.ts';
+import { FailureLimiter } from './FailureLimiter.ts';
+import type { OidcErrors, OidcKoaContext, OidcProvider } from './oidcTypes.ts';
+import type { PendingRequests } from './PendingRequests.ts';
+import { allScopes } from './protectedResourceMetadata.ts';
+import { persistedModels, RegistryAdapter, storedRegistrations } from './RegistryAdapter.ts';
+
+export interface OauthServerOptions {
+  /** `http://127.0.0.1:<port>`: the MCP origin, which is also the issuer. */
+  issuer: string;
+  port: number;
+  registry: ClientRegistry;
+  pending: PendingRequests;
+  logger: Logger;
+  /** Fetches Client ID Metadata Documents (called with oidc-provider's SSRF-guarded dispatcher in `init`). */
+  fetch: typeof fetch;
+  /** Notes which metadata document URLs could not be fetched (their clients are unverified, loopback-only). */
+  isUnverifiedClient(clientId: string): boolean;
+  /** Registered (DCR) clients kept at most; the oldest not approved are dropped first. Default 100. */
+  maxRegistrations?: number;
+  /** Access token lifetime; default and maximum 3600 s. */
+  accessTokenTtlSeconds?: number;
+}
+
+/** An access token this server issued, as `/mcp` needs it. */
+export interface VerifiedAccessToken {
+  oauthClientId: string;
+  scopes: string[];
+  /** Epoch ms. */
+  issuedAt: number;
+  expiresAt: number;
+}
+
+export interface OauthServer {
+  handleHttp(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean>;
+  verifyAccessToken(token: string): Promise<VerifiedAccessToken | undefined>;
+}
+
+/** The subject of every grant: the one user of this desktop app. */
+const localAccountId = 'local-user';
+
+const providerPaths = new Set(['/authorize', '/token', '/register', '/revoke', '/jwks', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']);
+
+/** Whether `pathname` belongs to the authorization server (so its module is loaded only when a client uses it). */
+export function isOauthPath(pathname: string): boolean {
+  return providerPaths.has(pathname) || pathname.startsWith('/authorize/') || pathname.startsWith('/consent/');
+}
+
+/**
+ * The app as OAuth 2.1 authorization server for local MCP clients, built on oidc-provider: authorization code with
+ * PKCE S256 only, RFC 8707 resource = this `/mcp` (either loopback spelling), opaque access tokens of at most an hour,
+ * rotating refresh tokens whose reuse revokes the grant, RFC 7009 revocation, RFC 7591 registration and Client ID
+ * Metadata Documents. Consent is never given on a web page: the interaction waits for `clients:decide` in the app.
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization
+ * @see https://www.rfc-editor.org/rfc/rfc8414
+ */
+export async function createOauthServer(options: OauthServerOptions): Promise<OauthServer> {
+  const { default: Provider, errors } = await import('oidc-provider');
+  const { createMemoryAdapter } = await import('oidc-provider/lib/adapters/memory_adapter.js');
+  const resources = new Set([`http://127.0.0.1:${options.port}/mcp`, `http://localhost:${options.port}/mcp`]);
+  const configuration = await buildConfiguration(options, resources, errors as unknown as OidcErrors, createMemoryAdapter());
+  const provider = new Provider(options.issuer, configuration) as unknown as OidcProvider;
+  restrictUnverifiedClients(provider, options.isUnverifiedClient);
+  limitFailedTokenRequests(provider, options.logger);
+  provider.on('server_error', (_ctx: unknown, error: Error) => options.logger.error('authorization server error', { error }));
+  const consent = createConsentRoutes({ provider, registry: options.registry, pending: options.pending, logger: options.logger, accountId: localAccountId, resources, isUnverifiedClient: options.isUnverifiedClient });
+  const callback = provider.callback();
+  return {
+    handleHttp: (req, res, pathname) => route({ req, res, pathname, callback, consent, options }),
+    verifyAccessToken: (token) => verifyAccessToken(provider, resources, token),
+  };
+}
+
+interface RouteInput {
+  req: IncomingMessage;
+  res: ServerResponse;
+  pathname: string;
+  callback: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  consent: ConsentRoutes;
+  options: OauthServerOptions;
+}
+
+async function route({ req, res, pathname, callback, consent, options }: RouteInput): Promise<boolean> {
+  if (pathname.startsWith('/consent/')) return consent.handle(req, res, pathname);
+  if (!isOauthPath(pathname)) return false;
+  // RFC 8414's well-known path serves the same document as OIDC discovery.
+  if (pathname === '/.well-known/oauth-authorization-server') req.url = '/.well-known/openid-configuration';
+  if (pathname === '/register' && req.method === 'POST' && !(await makeRoomForRegistration(options))) {
+    res.writeHead(400, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      .end(JSON.stringify({ error: 'invalid_client_metadata', error_description: 'Too many registered clients; approve or revoke some in the app first' }));
+    return true;
+  }
+  await callback(req, res);
+  return true;
+}
+
+// Registrations are bounded: a new one pushes out the oldest registration the user never approved (J8).
+async function makeRoomForRegistration(options: OauthServerOptions): Promise<boolean> {
+  const max = options.maxRegistrations ?? 100;
+  return options.registry.update((state) => {
+    const approved = new Set(state.clients.map((client) => client.oauthClientId).filter(Boolean));
+    const registrations = storedRegistrations(state);
+    for (const registration of registrations) {
+      if (registrations.length < max) break;
+      if (approved.has(registration.clientId)) continue;
+      delete state.oauth[registration.key];
+      registrations.splice(registrations.indexOf(registration), 1);
+    }
+    return registrations.length < max;
+  });
+}
+
+async function verifyAccessToken(provider: OidcProvider, resources: Set<string>, value: string): Promise<VerifiedAccessToken | undefined> {
+  const token = await provider.AccessToken.find(value);
+  if (!token) return undefined;
+  const audiences = Array.isArray(token.aud) ? token.aud : [token.aud];
+  if (audiences.length !== 1 || !resources.has(audiences[0] ?? '')) return undefined;
+  return { oauthClientId: token.clientId, scopes: token.scope?.split(' ').filter(Boolean) ?? [], issuedAt: token.iat * 1000, expiresAt: token.exp * 1000 };
+}
+
+async function buildConfiguration(options: OauthServerOptions, resources: Set<string>, errors: OidcErrors, memory: (model: string) => unknown): Promise<Record<string, unknown>> {
+  const ttl = Math.min(options.accessTokenTtlSeconds ?? 3600, 3600);
+  return {
+    adapter: (model: string) => (persistedModels.has(model) ? new RegistryAdapter(options.registry, model) : memory(model)),
+    clients: [],
+    // The signing key is ES256 (fast to generate at start); ID tokens are signed with it if a client asks for openid.
+    clientDefaults: { id_token_signed_response_alg: 'ES256' },
+    jwks: { keys: [await generateSigningJwk()] },
+    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    scopes: ['openid', 'offline_access'],
+    claims: { openid: ['sub'] },
+    findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: () => ({ sub }) }),
+    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/consent/${interaction.uid}` },
+    routes: { authorization: '/authorize', token: '/token', registration: '/register', revocation: '/revoke', jwks: '/jwks', userinfo: '/userinfo', end_session: '/logout', introspection: '/introspect' },
+    pkce: { required: () => true },
+    // Only the grant the app just made for this interaction; one remembered in a browser session would skip the app.
+    loadExistingGrant: loadInteractionGrant,
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) => client.grantTypeAllowed('refresh_token'),
+    rotateRefreshToken: true,
+    extraClientMetadata: { properties: ['x_local_policy'], validator: localPolicyValidator(errors) },
+    renderError,
+    features: {
+      devInteractions: { enabled: false },
+      userinfo: { enabled: false },
+      dPoP: { enabled: false },
+      registration: { enabled: true, initialAccessToken: false, issueRegistrationAccessToken: false },
+      revocation: { enabled: true },
+      clientIdMetadataDocument: { enabled: true, ack: 'draft-02', allowFetch: async () => true, allowClient: async () => true },
+      resourceIndicators: {
+        enabled: true,
+        // No `resource` at authorization is refused (J5); a token request may leave it out and get the granted one.
+        defaultResource: (_ctx: unknown, _client: unknown, oneOf?: string[]) => {
+          if (!oneOf) throw new errors.InvalidTarget('resource must name this MCP server');
+          return oneOf[0];
+        },
+        getResourceServerInfo: (_ctx: unknown, resource: string) => {
+          if (!resources.has(resource)) throw new errors.InvalidTarget('resource must name this MCP server');
+          return { scope: allScopes.join(' '), audience: resource, accessTokenTTL: ttl, accessTokenFormat: 'opaque' };
+        },
+        useGrantedResource: () => true,
+      },
+    },
+    ttl: { AccessToken: ttl, AuthorizationCode: 60, Grant: 30 * 86_400, IdToken: 600, Interaction: 600, RefreshToken: 30 * 86_400, Session: 600 },
+    fetch: options.fetch,
+  };
+}
+
+async function loadInteractionGrant(ctx: { oidc: { result?: { consent?: { grantId?: string } }; provider: { Grant: { find(id: string): Promise<unknown> } } } }): Promise<unknown> {
+  const grantId = ctx.oidc.result?.consent?.grantId;
+  return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+}
+
+// Called by oidc-provider for every client it builds (registration, metadata document, storage), before validation.
+function localPolicyValidator(errors: OidcErrors) {
+  return (_ctx: unknown, key: string, _value: unknown, metadata: Record<string, unknown>) => {
+    delete metadata[key];
+    const refusal = applyLocalClientPolicy(metadata);
+    if (refusal?.error === 'invalid_redirect_uri') throw new errors.InvalidRedirectUri(refusal.description);
+    if (refusal) throw new errors.InvalidClientMetadata(refusal.description);
+  };
+}
+
+// A client whose metadata document could not be fetched may use any loopback redirect URI and nothing else (J9).
+function restrictUnverifiedClients(provider: OidcProvider, isUnverifiedClient: (clientId: string) => boolean): void {
+  const allowed = provider.Client.prototype.redirectUriAllowed;
+  provider.Client.prototype.redirectUriAllowed = function redirectUriAllowed(this: { clientId: string }, value: string) {
+    if (isUnverifiedClient(this.clientId)) return isLoopbackHttp(value);
+    return allowed.call(this, value);
+  };
+}
+
+function isLoopbackHttp(value: string): boolean {
+  const url = URL.parse(value);
+  return url !== null && url.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname) && url.username === '' && !value.includes('#');
+}
+
+// Failed token requests per source and per client: past the limit they get 429; successful ones are never held up (J14).
+function limitFailedTokenRequests(provider: OidcProvider, logger: Logger): void {
+  const limiter = new FailureLimiter({ max: 30, windowMs: 60_000 });
+  provider.use(async (ctx: OidcKoaContext, next) => {
+    await next();
+    if (ctx.oidc?.route !== 'token' || ctx.status < 400) return;
+    const keys = [`source:${ctx.req.socket.remoteAddress ?? ''}`, `client:${String(ctx.oidc.params?.client_id ?? ctx.oidc.client?.clientId ?? '')}`];
+    const retryAfter = Math.max(...keys.map((key) => limiter.retryAfterSeconds(key)));
+    keys.forEach((key) => limiter.recordFailure(key));
+    if (retryAfter === 0) return;
+    logger.debug('token requests rate-limited', { retryAfter });
+    ctx.status = 429;
+    ctx.set('retry-after', String(retryAfter));
+    ctx.body = { error: 'invalid_request', error_description: 'Too many failed token requests; retry later' };
+  });
+}
+
+async function generateSigningJwk(): Promise<Record<string, unknown>> {
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+  return { ...(await exportJWK(privateKey)), kid: randomBytes(8).toString('hex'), alg: 'ES256', use: 'sig' };
+}
+
+// Errors shown in the browser: the code only, as text, in a page that cannot be framed.
+async function renderError(ctx: { type: string; body: unknown; set(name: string, value: string): void }, out: { error?: string }): Promise<void> {
+  ctx.set('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+  ctx.type = 'html';
+  const code = String(out.error ?? 'server_error').replace(/[^a-z_]/g, '');
+  ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Authorization failed</title></head><body><h1>Authorization failed</h1><p>${code}</p><p>Start the connection again from your MCP client.</p></body></html>`;
+}

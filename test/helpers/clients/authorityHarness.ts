@@ -1,0 +1,167 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { auth, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { ClientDecision, MainEventListener, PendingClientView } from '../../../electron/ipc/contract.ts';
+import { createLocalAuthority, type LocalAuthorityOptions, type LocalAuthorityService } from '../../../electron/core/clients/createLocalAuthority.ts';
+
+/** The authority behind a real loopback HTTP server: `/mcp` answers who is calling (or the 401), the rest is the AS. */
+export interface AuthorityServer {
+  authority: LocalAuthorityService;
+  origin: string;
+  mcpUrl: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function startAuthorityServer(options: Partial<LocalAuthorityOptions> = {}): Promise<AuthorityServer> {
+  const dataDir = options.dataDir ?? await mkdtemp(path.join(tmpdir(), 'local-as-'));
+  const authority = await createLocalAuthority({ pollMs: 100, ...options, dataDir });
+  const server = createServer((req, res) => {
+    void (async () => {
+      if (new URL(req.url ?? '/', 'http://x').pathname === '/mcp') {
+        const result = await authority.authenticate(req.headersDistinct.authorization, req.socket.remoteAddress ?? '');
+        if (result.ok) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result.principal));
+        const headers: Record<string, string> = { 'www-authenticate': authority.challenge({ error: result.error, description: result.description }) };
+        if (result.retryAfterSeconds) headers['retry-after'] = String(result.retryAfterSeconds);
+        return void res.writeHead(result.status, headers).end(JSON.stringify({ error: result.error }));
+      }
+      if (!(await authority.handleHttp(req, res))) res.writeHead(404).end();
+    })().catch(() => (res.headersSent ? res.destroy() : res.writeHead(500).end()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  await authority.attach(`${origin}/mcp`);
+  return {
+    authority, origin, mcpUrl: `${origin}/mcp`, dataDir,
+    close: async () => {
+      await authority.close();
+      await closeServer(server);
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** An SDK OAuthClientProvider that keeps everything in memory and records the authorization URL instead of opening it. */
+export class MemoryOAuthProvider implements OAuthClientProvider {
+  authorizationUrl?: URL;
+  #client?: OAuthClientInformationMixed;
+  #tokens?: OAuthTokens;
+  #verifier = '';
+  readonly redirectUrl: string;
+  readonly clientMetadataUrl?: string;
+  readonly #name: string;
+
+  constructor(options: { redirectUrl?: string; clientMetadataUrl?: string; name?: string } = {}) {
+    this.redirectUrl = options.redirectUrl ?? 'http://127.0.0.1:45454/callback';
+    this.clientMetadataUrl = options.clientMetadataUrl;
+    this.#name = options.name ?? 'SDK test client';
+  }
+
+  get clientMetadata(): OAuthClientMetadata {
+    return { client_name: this.#name, redirect_uris: [this.redirectUrl], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' };
+  }
+
+  clientInformation() { return this.#client; }
+  saveClientInformation(info: OAuthClientInformationMixed) { this.#client = info; }
+  tokens() { return this.#tokens; }
+  saveTokens(tokens: OAuthTokens) { this.#tokens = tokens; }
+  redirectToAuthorization(url: URL) { this.authorizationUrl = url; }
+  saveCodeVerifier(verifier: string) { this.#verifier = verifier; }
+  codeVerifier() { return this.#verifier; }
+}
+
+/** A browser's cookie jar and manual redirects, staying on the authorization server's origin. */
+export class TestBrowser {
+  readonly cookies = new Map<string, string>();
+
+  async get(url: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size > 0) headers.set('cookie', [...this.cookies].map(([key, value]) => `${key}=${value}`).join('; '));
+    const response = await fetch(url, { ...init, headers, redirect: 'manual' });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const index = pair!.indexOf('=');
+      this.cookies.set(pair!.slice(0, index).trim(), pair!.slice(index + 1).trim());
+    }
+    return response;
+  }
+
+  /** Follows redirects while they stay on `origin`; returns the first response that does not (or is not a redirect). */
+  async follow(url: string, origin: string): Promise<{ response: Response; url: string }> {
+    let current = url;
+    for (let step = 0; step < 10; step += 1) {
+      const response = await this.get(current);
+      const location = response.headers.get('location');
+      if (location === null) return { response, url: current };
+      const next = new URL(location, current).href;
+      if (new URL(next).origin !== origin) return { response, url: next };
+      await response.body?.cancel();
+      current = next;
+    }
+    throw new Error('too many redirects');
+  }
+}
+
+/** Resolves with the pending requests once one appears (from `clients:pending-changed`, or at once if one waits). */
+export async function nextPendingRequest(authority: LocalAuthorityService): Promise<PendingClientView> {
+  const current = await authority.bridgePart['clients:pending']!();
+  if (current.ok && current.value.length > 0) return current.value[0]!;
+  return new Promise((resolve) => {
+    const stop = authority.bridgePart.subscribe!(((event, payload) => {
+      const list = payload as PendingClientView[];
+      if (event === 'clients:pending-changed' && list.length > 0) { stop(); resolve(list[0]!); }
+    }) as MainEventListener);
+  });
+}
+
+/** Waits (polling as the page does) until the consent page's status says the app has decided. */
+export async function waitUntilDecided(statusUrl: string): Promise<void> {
+  for (;;) {
+    const status = await (await fetch(statusUrl)).json() as { state: string };
+    if (status.state !== 'waiting') return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export interface BrowserAuthorization {
+  /** Where the authorization server finally sent the browser (the client's redirect URI with code or error). */
+  redirectedTo: URL;
+  request?: PendingClientView;
+}
+
+/**
+ * Plays the user's part for one authorization URL: the browser opens it, lands on the waiting page, the user decides
+ * in the app (through `clients:decide`, as the window does), and the browser continues to the client's redirect.
+ */
+export async function authorizeInBrowser(server: AuthorityServer, authorizationUrl: string, decision: ClientDecision | 'none'): Promise<BrowserAuthorization> {
+  const browser = new TestBrowser();
+  const first = await browser.follow(authorizationUrl, server.origin);
+  if (new URL(first.url).origin !== server.origin || !new URL(first.url).pathname.startsWith('/consent/')) return { redirectedTo: new URL(first.url) };
+  await first.response.text();
+  const request = await nextPendingRequest(server.authority);
+  if (decision !== 'none') await server.authority.bridgePart['clients:decide']!(request.requestId, decision);
+  await waitUntilDecided(`${first.url}/status`);
+  const last = await browser.follow(`${first.url}/continue`, server.origin);
+  return { redirectedTo: new URL(last.url), request };
+}
+
+/** The whole SDK flow: discovery, registration (or a metadata document URL), the browser part, the code exchange. */
+export async function authorizeWithSdk(server: AuthorityServer, provider: MemoryOAuthProvider, decision: ClientDecision = 'allow-write'): Promise<BrowserAuthorization> {
+  if (await auth(provider, { serverUrl: server.mcpUrl }) !== 'REDIRECT') throw new Error('expected a redirect to authorize');
+  const result = await authorizeInBrowser(server, provider.authorizationUrl!.href, decision);
+  const code = result.redirectedTo.searchParams.get('code');
+  if (code) await auth(provider, { serverUrl: server.mcpUrl, authorizationCode: code });
+  return result;
+}
