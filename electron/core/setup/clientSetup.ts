@@ -6,7 +6,8 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ClientSetupView, SetupResultView, SetupTarget } from '../../ipc/contract.ts';
 import { AppError } from '../errors.ts';
 import { clientConfigPath, type SetupEnvironment } from './clientConfigPath.ts';
-import { clientTargets, findClientTarget, type BridgeCommand, type ClientTarget } from './clientTargets.ts';
+import type { BridgeCommand } from '../bridge/bridgeCommand.ts';
+import { clientTargets, findClientTarget, type ClientTarget } from './clientTargets.ts';
 import { readEntry, writeEntry } from './editClientConfig.ts';
 import { replaceConfigFile } from './replaceConfigFile.ts';
 

@@ -1,13 +1,8 @@
 import type { ClientSetupView, SetupTarget } from '../../ipc/contract.ts';
+import type { BridgeCommand } from '../bridge/bridgeCommand.ts';
 
 /** The server's name in every client's config. */
 export const serverName = 'graphql';
-
-/** How the stdio bridge is started: the installed app's own executable and its arguments. */
-export interface BridgeCommand {
-  command: string;
-  args: string[];
-}
 
 /** One client as data (ToolHive's approach): file format, where our entry sits, and the entry itself. */
 export interface ClientTarget {
