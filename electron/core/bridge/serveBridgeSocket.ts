@@ -178,9 +178,9 @@ async function listenExclusive(server: NetServer, socketPath: string, platform: 
   try {
     await listen(server, socketPath);
   } catch (error) {
-    // A pipe disappears with its server, so on Windows "in use" always means a live app.
-    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || platform === 'win32') throw listenFailed(error, socketPath);
-    if (await isAnswering(socketPath)) throw new AppError('BRIDGE_IN_USE', undefined, { details: { path: socketPath } });
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw listenFailed(error, socketPath);
+    // A pipe disappears with its server, so on Windows "in use" always means a live server.
+    if (platform === 'win32' || (await isAnswering(socketPath))) throw new AppError('BRIDGE_IN_USE', undefined, { details: { path: socketPath } });
     await removeStaleSocket(socketPath);
     await listen(server, socketPath).catch((retryError: unknown) => { throw listenFailed(retryError, socketPath); });
   }
