@@ -169,7 +169,7 @@ export class ClientRegistry {
         return undefined;
       });
       if (handle) {
-        await handle.close();
+        await handle.writeFile(String(process.pid)).finally(() => handle.close());
         break;
       }
       await removeStaleLock(lock, this.now(), attempt);
@@ -182,11 +182,21 @@ export class ClientRegistry {
   }
 }
 
+// A writer killed while holding the lock leaves it behind: its process is gone, or no write takes anywhere near this long.
 async function removeStaleLock(lock: string, now: number, attempt: number): Promise<void> {
   const info = await stat(lock).catch(() => undefined);
-  // A writer killed while holding the lock leaves it behind; no write takes anywhere near this long.
-  if (info && now - info.mtimeMs > lockStaleMs) await rm(lock, { force: true });
+  const holder = Number(await readFile(lock, 'utf8').catch(() => ''));
+  if (info && (now - info.mtimeMs > lockStaleMs || (holder > 0 && !isAlive(holder)))) await rm(lock, { force: true });
   else await new Promise((resolve) => setTimeout(resolve, Math.min(5 + attempt * 5, 50)));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function parseState(text: string): RegistryState | undefined {

@@ -143,6 +143,8 @@ async function buildConfiguration(options: OauthServerOptions, resources: Set<st
     loadExistingGrant: loadInteractionGrant,
     issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: true,
+    // Sessions live in memory; a refresh token must outlive them (and a restart), bound to its grant instead.
+    expiresWithSession: async () => false,
     extraClientMetadata: { properties: ['x_local_policy'], validator: localPolicyValidator(errors) },
     renderError,
     features: {

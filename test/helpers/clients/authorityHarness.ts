@@ -17,7 +17,7 @@ export interface AuthorityServer {
   close(): Promise<void>;
 }
 
-export async function startAuthorityServer(options: Partial<LocalAuthorityOptions> = {}): Promise<AuthorityServer> {
+export async function startAuthorityServer(options: Partial<LocalAuthorityOptions> & { port?: number } = {}): Promise<AuthorityServer> {
   const dataDir = options.dataDir ?? await mkdtemp(path.join(tmpdir(), 'local-as-'));
   const authority = await createLocalAuthority({ pollMs: 100, ...options, dataDir });
   const server = createServer((req, res) => {
@@ -32,7 +32,7 @@ export async function startAuthorityServer(options: Partial<LocalAuthorityOption
       if (!(await authority.handleHttp(req, res))) res.writeHead(404).end();
     })().catch(() => (res.headersSent ? res.destroy() : res.writeHead(500).end()));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
   await authority.attach(`${origin}/mcp`);
