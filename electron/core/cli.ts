@@ -7,6 +7,7 @@ import { defaultConfigPath } from './config/defaultConfigPath.ts';
 import { loadConfig } from './config/loadConfig.ts';
 import { keytarSecretStore } from './secrets/keytarSecretStore.ts';
 import { AppError } from './errors.ts';
+import { scrubSecrets } from './secrets/scrubSecrets.ts';
 import { createLogger, type LogLevel } from './log/Logger.ts';
 import { openWithPlatform } from './openWithPlatform.ts';
 import { describeAuthState } from './auth/AuthState.ts';
@@ -36,41 +37,60 @@ export async function runCli(argv: string[]): Promise<number> {
   const logger = createLogger({ level: parsed.logLevel, write: (line) => process.stderr.write(line) });
   if (parsed.command === 'logout') return runLogout(parsed.config, logger);
   // Listen for Ctrl+C from the start: a signal during start-up then still shuts down cleanly once started.
-  const stopped = waitForSignal();
+  const stop = listenForStop();
   try {
     const core = await startCore({ configPath: parsed.config, port: parsed.port, logger, openExternal: openWithPlatform });
-    if (core.mode === 'demo') process.stdout.write('No config file found: running the built-in demo (see README, "Config").\n');
+    // The first Ctrl+C cancels a sign-in at once: its listener closes and no grant is saved after it (issue 7, item 3).
+    stop.onStop(() => core.auth.close());
+    if (core.mode === 'demo') say('No config file found: running the built-in demo (see README, "Config").');
     report(core);
     process.stdout.write(`MCP endpoint: ${core.endpoint}\n`);
     const ui = await serveWindow(core, logger);
-    await signInIfNeeded(core);
-    await stopped;
+    if (!stop.requested()) await signInIfNeeded(core);
+    await stop.stopped;
     await ui?.close();
     await core.close();
     return 0;
   } catch (error) {
-    process.stderr.write(`${AppError.is(error) ? error.message : `Unexpected error: ${(error as Error).message}`}\n`);
+    complain(AppError.is(error) ? error.message : `Unexpected error: ${(error as Error).message}`);
     return 1;
+  } finally {
+    stop.dispose();
   }
+}
+
+/** Lines a user reads that can quote an API, the IdP or a file: scrubbed of secrets first (issue 7). */
+function say(text: string): void {
+  process.stdout.write(`${scrubSecrets(text)}\n`);
+}
+
+function complain(text: string): void {
+  process.stderr.write(`${scrubSecrets(text)}\n`);
 }
 
 /** Problems and audience warnings at start and whenever they change; sign-in state changes as one line each. */
 function report(core: CoreHandle): void {
-  const printProblems = (problems: ReturnType<CoreHandle['problems']>) => { for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`); };
+  const printProblems = (problems: ReturnType<CoreHandle['problems']>) => { for (const problem of problems) complain(formatProblem(problem)); };
   let printed = '';
   const printWarnings = () => {
     const lines = core.auth.warnings().map(formatAudienceWarning).join('\n');
-    if (lines !== printed && lines) process.stdout.write(`${lines}\n`);
+    if (lines !== printed && lines) say(lines);
     printed = lines;
   };
   printProblems(core.problems());
   printWarnings();
   core.bridge.subscribe((event, payload) => {
     if (event === 'problems:changed') printProblems(payload as ReturnType<CoreHandle['problems']>);
-    if (event === 'tools:changed') process.stdout.write(`Tools changed: ${(payload as unknown[]).length} tools\n`);
+    if (event === 'tools:changed') say(`Tools changed: ${(payload as unknown[]).length} tools`);
     if (event === 'warnings:changed') printWarnings();
   });
-  core.auth.onChange((state) => process.stdout.write(`Sign-in state: ${describeAuthState(state)}\n`));
+  // One line per state: `signing in…` is announced again once its URL is known, which says nothing new here.
+  let lastState = describeAuthState(core.auth.state());
+  core.auth.onChange((state) => {
+    const line = describeAuthState(state);
+    if (line !== lastState) say(`Sign-in state: ${line}`);
+    lastState = line;
+  });
 }
 
 /** Headless mode serves the same window as the app to a browser, when the renderer has been built. */
@@ -87,13 +107,14 @@ async function serveWindow(core: CoreHandle, logger: ReturnType<typeof createLog
 /** With `signIn` configured and no usable grant in the keychain, start the browser sign-in and print its URL. */
 async function signInIfNeeded(core: CoreHandle): Promise<void> {
   const state = core.auth.state();
-  process.stdout.write(`Sign-in state: ${describeAuthState(state)}\n`);
+  say(`Sign-in state: ${describeAuthState(state)}`);
   if (state.status !== 'signed-out') return;
   try {
     const { authorizationUrl } = await core.auth.signIn();
+    // Not scrubbed: the browser needs this URL's state and nonce (the app built it; it holds no token).
     process.stdout.write(`Sign in: ${authorizationUrl}\n`);
   } catch (error) {
-    process.stderr.write(`Sign-in could not start: ${AppError.is(error) ? error.message : (error as Error).message}\n`);
+    complain(`Sign-in could not start: ${AppError.is(error) ? error.message : (error as Error).message}`);
   }
 }
 
@@ -104,10 +125,10 @@ async function runLogout(configPath: string | undefined, logger: ReturnType<type
     if (!config.signIn) return void process.stdout.write('Sign-in is not configured: nothing to sign out of.\n'), 0;
     const auth = createAuth({ config, secrets: keytarSecretStore(), openExternal: openWithPlatform, logger });
     await auth.signOut();
-    process.stdout.write(`Sign-in state: ${describeAuthState(auth.state())}\n`);
+    say(`Sign-in state: ${describeAuthState(auth.state())}`);
     return auth.state().status === 'signed-out' ? 0 : 1;
   } catch (error) {
-    process.stderr.write(`${AppError.is(error, 'CONFIG_NOT_FOUND') ? 'No config file: the built-in demo keeps no sign-in, so there is nothing to sign out of.' : (error as Error).message}\n`);
+    complain(AppError.is(error, 'CONFIG_NOT_FOUND') ? 'No config file: the built-in demo keeps no sign-in, so there is nothing to sign out of.' : (error as Error).message);
     return AppError.is(error, 'CONFIG_NOT_FOUND') ? 0 : 1;
   }
 }
@@ -137,12 +158,41 @@ function formatAudienceWarning(warning: AudienceWarning): string {
   return `Audience ${warning.severity} [${warning.api}] ${warning.message}${values ? ` (${values})` : ''}. Fix: ${warning.fix}`;
 }
 
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+interface StopRequest {
+  /** Resolves at the first SIGINT or SIGTERM. */
+  stopped: Promise<void>;
+  requested(): boolean;
+  /** Runs `action` at the first signal (at once if it already came). */
+  onStop(action: () => void): void;
+  dispose(): void;
+}
+
+/** The first Ctrl+C (or SIGTERM) stops cleanly; a second one exits at once, whatever is still closing (issue 7, item 3). */
+function listenForStop(): StopRequest {
+  let requested = false;
+  const actions: (() => void)[] = [];
+  let resolve!: () => void;
+  const stopped = new Promise<void>((done) => (resolve = done));
+  const onSignal = () => {
+    if (requested) {
+      process.stderr.write('Stopping now.\n');
+      process.exit(130);
+    }
+    requested = true;
+    for (const action of actions.splice(0)) action();
+    resolve();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    stopped,
+    requested: () => requested,
+    onStop: (action) => (requested ? action() : void actions.push(action)),
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
 
 if (import.meta.main) process.exitCode = await runCli(process.argv.slice(2));

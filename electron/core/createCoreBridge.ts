@@ -32,6 +32,7 @@ export function toAuthStatusView(state: AuthState): AuthStatusView {
     case 'signed-in': return { state: 'signed-in', sub: state.sub };
     case 'keychain-unavailable': return { state: 'keychain-unavailable', reason: state.reason };
     case 'error': return { state: 'error', code: state.code, message: state.message };
+    case 'signing-in': return state.url ? { state: 'signing-in', url: state.url } : { state: 'signing-in' };
     default: return { state: state.status };
   }
 }
@@ -51,6 +52,7 @@ export function createCoreBridge(options: CreateCoreBridgeOptions): CoreBridge {
     'auth:status': async () => ok(toAuthStatusView(auth.state())),
     'auth:signIn': async () => auth.signIn().then(() => ok(undefined), failed),
     'auth:signOut': async () => auth.signOut().then(() => ok(undefined), failed),
+    'auth:cancel': async () => ok(auth.cancelSignIn()),
     'warnings:list': async () => ok(warnings()),
   };
   const parts = options.parts ?? [];

@@ -80,6 +80,7 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
     const auth = createAuth({ config: source.config, secrets, openExternal: options.openExternal, logger: options.logger, callbackTimeoutMs: options.signInTimeoutMs });
     // The demo IdP forgets its grants when it stops, so the demo's refresh token is revoked and removed with it.
     if (source.mode === 'demo') cleanups.push(() => auth.signOut());
+    cleanups.push(() => auth.close());
     await auth.restore();
     const registry = await ToolRegistry.create({ config: source.config, authorizer: auth.authorizer, logger: options.logger, watch: options.watch ?? true });
     cleanups.push(() => registry.close());
@@ -96,7 +97,8 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
     cleanups.push(() => mcp.close());
     await authority.attach(mcp.url);
     const problems = () => [...source.warnings, ...registry.problems()];
-    const close = async () => { for (const cleanup of cleanups.reverse()) await cleanup(); };
+    // A sign-in in progress is cancelled first: no grant is saved after the user asked to quit (issue 7, item 3).
+    const close = async () => { auth.close(); for (const cleanup of cleanups.reverse()) await cleanup(); };
     const bridge = createCoreBridge({ registry, mcp, auth, mode: source.mode, configPath: source.config.configPath, version: appVersion, problems, parts: [authority.bridgePart, approvals.bridgePart, setupBridgePart({ endpoint: mcp.url })] });
     return { bridge, endpoint: mcp.url, mode: source.mode, configPath: source.config.configPath, registry, mcp, auth, authority, approvals, problems, close };
   } catch (error) {
@@ -112,11 +114,22 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
 async function listenMcp(registry: ToolRegistry, port: number, source: ConfigSource, logger: Logger): Promise<McpHttpServer> {
   try {
     return await serveMcp({ catalog: registry, version: appVersion, port, logger });
-  } catch (error) {
+  } catch (caught) {
+    const error = AppError.is(caught, 'SERVER_LISTEN_FAILED') ? explainListenFailure(caught, port) : caught;
     if (source.mode !== 'demo' || port === 0 || !AppError.is(error, 'SERVER_LISTEN_FAILED')) throw error;
     source.warnings.push({ severity: 'warning', message: `${error.message} The demo uses a free port instead; point clients at the printed endpoint.` });
     return serveMcp({ catalog: registry, version: appVersion, port: 0, logger });
   }
+}
+
+/** EADDRINUSE alone says nothing to most users: name what to look for and how to pick another port (issue 7, item 6). */
+function explainListenFailure(error: AppError, port: number): AppError {
+  if ((error.cause as NodeJS.ErrnoException | undefined)?.code !== 'EADDRINUSE') return error;
+  const find = process.platform === 'win32' ? `netstat -ano | findstr :${port}` : `lsof -nP -iTCP:${port} -sTCP:LISTEN`;
+  return new AppError('SERVER_LISTEN_FAILED',
+    `Port ${port} on 127.0.0.1 is already in use (EADDRINUSE), most likely by another GraphQL MCP Desktop (the desktop app, or a "node" process started by "npm start") or another local server; find it with: ${find}. ` +
+      'Or pick another port: --port N, or server.port in the config file.',
+    { cause: error.cause, details: { port } });
 }
 
 /**
@@ -130,7 +143,7 @@ async function chooseSecretStore(store: SecretStore, source: ConfigSource, logge
     return store;
   } catch (error) {
     const reason = AppError.is(error) ? error.message : 'keychain unavailable';
-    logger.warn('demo sign-in kept in memory', { reason });
+    logger.debug('demo sign-in kept in memory', { reason }); // the warning below is what users see (once)
     source.warnings.push({ severity: 'warning', message: `${reason}. The demo keeps its sign-in in memory only (its IdP forgets every grant when the app stops); a real config never does this and stays signed out instead.` });
     return memorySecretStore();
   }
@@ -154,7 +167,7 @@ interface ConfigSource {
 async function resolveConfig(explicit: string | undefined, env: Record<string, string | undefined>, logger: Logger): Promise<ConfigSource> {
   const file = explicit ? path.resolve(explicit) : defaultConfigPath({ env });
   if (!explicit && !existsSync(file)) {
-    logger.info('no config file, using the built-in demo', { expectedAt: file });
+    logger.debug('no config file, using the built-in demo', { expectedAt: file }); // headless mode says so on stdout
     // Loaded only in demo mode: the demo IdP pulls in oidc-provider and koa, about 0.3 s and 16 MB at start-up.
     const { startDemo } = await import('./demo/startDemo.ts');
     const demo = await startDemo({ logger });

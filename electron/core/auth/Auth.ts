@@ -16,6 +16,11 @@ export interface CreateAuthOptions {
   logger: Logger;
   /** How long the loopback listener waits for the browser; default 5 minutes. */
   callbackTimeoutMs?: number;
+  /**
+   * While signed in, how often the keychain is checked for the grant (a `logout` from another process deletes it);
+   * default 30 s. API calls check too, at most once a second.
+   */
+  grantCheckIntervalMs?: number;
 }
 
 /** The sign-in facade the app wires into headless mode and the UI. Nothing it returns carries a token. */
@@ -28,6 +33,13 @@ export interface Auth {
   signIn(): Promise<{ authorizationUrl: string }>;
   /** Revokes the refresh token at the IdP (when it can) and deletes it from the keychain. Never rejects. */
   signOut(): Promise<void>;
+  /**
+   * Abandons a sign-in in progress: its listener closes, so its browser page can no longer complete it, and a code
+   * already being redeemed is revoked instead of saved. The state goes back to what it was before. No-op otherwise.
+   */
+  cancelSignIn(): void;
+  /** Shutdown: cancels any sign-in (no grant is saved after the user asked to quit) and stops background checks. */
+  close(): void;
   authorizer: ApiAuthorizer;
   warnings(): AudienceWarning[];
   onWarningsChanged(listener: (warnings: AudienceWarning[]) => void): () => void;

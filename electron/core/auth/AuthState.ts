@@ -4,7 +4,8 @@ import type { ErrorCode } from '../errors.ts';
 export type AuthState =
   | { status: 'not-configured' }
   | { status: 'signed-out'; reason?: string }
-  | { status: 'signing-in' }
+  /** `url`: the IdP page the browser was sent to, once known (shown when the browser could not be opened). */
+  | { status: 'signing-in'; url?: string }
   | { status: 'signed-in'; sub: string; issuer: string }
   | { status: 'keychain-unavailable'; reason: string }
   | { status: 'error'; code: ErrorCode; message: string };

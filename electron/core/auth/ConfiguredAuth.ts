@@ -11,7 +11,8 @@ import { createTokenBroker, type TokenBroker } from './createTokenBroker.ts';
 import { createWarningsTracker, type WarningsTracker } from './createWarningsTracker.ts';
 import { discoverIssuer } from './discoverIssuer.ts';
 import { generateDPoPKey, type GeneratedDPoPKey } from './dpopKey.ts';
-import { deleteGrant, loadGrant, saveGrant, type GrantKey, type GrantLookup, type StoredGrant } from './grantStore.ts';
+import { GrantWatch } from './GrantWatch.ts';
+import { deleteGrant, grantAccount, loadGrant, saveGrant, type GrantKey, type GrantLookup, type StoredGrant } from './grantStore.ts';
 import { toAccessToken } from './refreshTokens.ts';
 import { revokeRefreshToken } from './revokeRefreshToken.ts';
 import { buildSignInRequest, type SignInRequest } from './signInScope.ts';
@@ -46,6 +47,10 @@ export class ConfiguredAuth implements Auth {
   #restoring: Promise<void> | undefined;
   // A grant that could not be resumed because the IdP was unreachable: the next API call tries again (F3).
   #unresumed: KeptGrant | undefined;
+  // Bumped by every signIn() and cancelSignIn(): a sign-in that is no longer the current attempt stops where it is.
+  #attempt = 0;
+  #closed = false;
+  readonly #grantWatch: GrantWatch;
 
   constructor(options: CreateAuthOptions, signIn: SignInConfig) {
     this.#options = options;
@@ -55,7 +60,16 @@ export class ConfiguredAuth implements Auth {
     this.#now = options.now ?? Date.now;
     this.#key = { issuer: signIn.issuer, clientId: signIn.clientId };
     this.#warningsTracker = createWarningsTracker({ apis: options.config.apis, now: this.#now, metadata: () => this.#configuration?.serverMetadata() });
-    this.authorizer = createTokenBroker({ session: () => this.#currentSession(), now: this.#now, logger: this.#logger, onAnalyzed: this.#warningsTracker.set });
+    const broker = createTokenBroker({ session: () => this.#currentSession(), now: this.#now, logger: this.#logger, onAnalyzed: this.#warningsTracker.set });
+    this.#grantWatch = new GrantWatch({ intervalMs: options.grantCheckIntervalMs ?? 30_000, now: this.#now, check: () => this.#checkGrantStored() });
+    // Before a call that needs a token: a `logout` from another process may have deleted the grant (issue 7, item 7).
+    this.authorizer = {
+      clear: () => broker.clear(),
+      tokenFor: async (api, callOptions) => {
+        if (api.token.strategy !== 'none') await this.#grantWatch.checkSoon();
+        return broker.tokenFor(api, callOptions);
+      },
+    };
   }
 
   state(): AuthState {
@@ -73,14 +87,17 @@ export class ConfiguredAuth implements Auth {
 
   // Its awaits stay here, not in helpers, so no extra microtask turns come before `#pending` is set or the URL returns.
   async signIn(): Promise<{ authorizationUrl: string }> {
+    if (this.#closed) throw new AppError('AUTH_SIGN_IN_CANCELLED', 'Sign-in cancelled: the app is shutting down');
     this.#cancelPending();
+    const attempt = ++this.#attempt;
     let discovered: client.Configuration;
     try {
       discovered = await this.#discover();
     } catch (error) {
-      if (!this.#session) this.#setState(signInFailedState(error));
+      if (!this.#session && attempt === this.#attempt) this.#setState(signInFailedState(error));
       throw error;
     }
+    if (attempt !== this.#attempt) throw cancelledMeanwhile();
     let started: StartedSignIn;
     let dpopKey: GeneratedDPoPKey | undefined;
     try {
@@ -89,12 +106,32 @@ export class ConfiguredAuth implements Auth {
       dpopKey = this.#signInConfig.dpop ? await generateDPoPKey() : undefined;
       started = await startSignIn(discovered, this.#signInConfig, this.#signInRequest(), this.#startOptions(dpopKey));
     } catch (error) {
-      this.#revertSigningIn(error);
+      if (attempt === this.#attempt) this.#revertSigningIn(error);
       throw error;
     }
+    // Cancelled (or shut down) while the browser was being opened: its listener goes too.
+    if (attempt !== this.#attempt) throw (started.cancel(), cancelledMeanwhile());
     this.#pending = started;
+    // The window shows the URL (with copy and cancel) for when the browser did not come up.
+    this.#setState({ status: 'signing-in', url: started.authorizationUrl });
     void this.#finishSignIn(started, dpopKey);
     return { authorizationUrl: started.authorizationUrl };
+  }
+
+  cancelSignIn(): void {
+    if (this.#state.status !== 'signing-in') return;
+    this.#attempt += 1;
+    this.#cancelPending();
+    const session = this.#session;
+    this.#setState(session ? { status: 'signed-in', sub: session.grant.sub, issuer: this.#signInConfig.issuer } : { status: 'signed-out', reason: 'sign-in cancelled' });
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.cancelSignIn();
+    this.#attempt += 1;
+    this.#cancelPending();
+    this.#grantWatch.stop();
   }
 
   async signOut(): Promise<void> {
@@ -121,8 +158,28 @@ export class ConfiguredAuth implements Auth {
 
   #setState(next: AuthState): void {
     this.#state = next;
-    this.#logger.info('sign-in state', { state: describeAuthState(next) });
+    // debug: headless mode prints each state as its own line, the window shows it (issue 7: one line, not two).
+    this.#logger.debug('sign-in state', { state: describeAuthState(next) });
+    if (next.status === 'signed-in' && !this.#closed) this.#grantWatch.start();
+    else if (next.status !== 'signed-in') this.#grantWatch.stop();
     for (const listener of this.#stateListeners) listener(next);
+  }
+
+  // Another process (`npm start -- logout`) deleted the grant: this app is signed out too, before its next call.
+  async #checkGrantStored(): Promise<void> {
+    const session = this.#session;
+    if (!session || this.#state.status !== 'signed-in') return;
+    let stored: string | null;
+    try {
+      stored = await this.#secrets.get(grantAccount(this.#key));
+    } catch {
+      return; // a locked or absent keychain says nothing about the grant; E2 handles it where it is used
+    }
+    if (stored !== null || this.#session !== session) return;
+    this.#logger.info('the stored sign-in was removed by another process (logout); signing out here too');
+    this.#endSession();
+    this.#unresumed = undefined;
+    this.#setState({ status: 'signed-out', reason: 'signed out from another process' });
   }
 
   async #discover(): Promise<client.Configuration> {
@@ -322,6 +379,10 @@ function signInFailedState(error: unknown): AuthState {
   if (AppError.is(error, 'AUTH_SIGN_IN_CANCELLED')) return { status: 'signed-out', reason: error.message };
   const appError = AppError.is(error) ? error : new AppError('AUTH_SIGN_IN_FAILED', undefined, { cause: error });
   return { status: 'error', code: appError.code, message: appError.message };
+}
+
+function cancelledMeanwhile(): AppError {
+  return new AppError('AUTH_SIGN_IN_CANCELLED', 'Sign-in cancelled before the browser page opened');
 }
 
 function signOutFailedState(error: unknown): AuthState {

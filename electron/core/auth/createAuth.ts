@@ -27,6 +27,8 @@ function createUnconfiguredAuth(config: AppConfig): Auth {
       throw new AppError('AUTH_SIGN_IN_REQUIRED', 'Sign-in is not configured: add a signIn block to the config');
     },
     signOut: async () => {},
+    cancelSignIn: () => {},
+    close: () => {},
     authorizer: {
       tokenFor: async (api) => {
         if (api.token.strategy === 'none') return undefined;

@@ -88,14 +88,17 @@ export interface Problem {
   message: string;
   file?: string;
   line?: number;
+  /** 1-based column, where the reader knows it (YAML syntax errors). */
+  column?: number;
   /** Dotted key path in the config file, e.g. `apis[0].endpoint`. */
   key?: string;
   api?: string;
 }
 
-/** `file:line: message` — the one way problems are printed. */
+/** `file:line[:column]: message` — the one way problems are printed. */
 export function formatProblem(problem: Problem): string {
-  const where = problem.file ? `${problem.file}${problem.line ? `:${problem.line}` : ''}` : problem.api ? `api ${problem.api}` : '';
+  const at = problem.line ? `:${problem.line}${problem.column ? `:${problem.column}` : ''}` : '';
+  const where = problem.file ? `${problem.file}${at}` : problem.api ? `api ${problem.api}` : '';
   const key = problem.key ? ` (${problem.key})` : '';
   return `${problem.severity}: ${where ? `${where}: ` : ''}${problem.message}${key}`;
 }

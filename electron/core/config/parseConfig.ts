@@ -44,7 +44,8 @@ export function parseConfig(text: string, options: ParseConfigOptions): { config
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const reader = new ConfigReader(options.file, lines, doc);
   for (const error of doc.errors) {
-    reader.problems.push({ severity: 'error', message: `YAML syntax: ${error.message.split('\n')[0]}`, file: options.file, line: lines.linePos(error.pos[0]).line });
+    const { line, col } = lines.linePos(error.pos[0]);
+    reader.problems.push({ severity: 'error', message: `YAML syntax: ${error.message.split('\n')[0]}`, file: options.file, line, column: col });
   }
   if (doc.errors.length > 0) return { problems: reader.problems };
   const context: Context = { reader, dir: path.dirname(path.resolve(options.file)), env: options.env };

@@ -64,7 +64,7 @@ export async function executeOperation(
 }
 
 function interpret(sent: { status: number; body: string; wwwAuthenticate: string | null }, api: ApiConfig, sentToken: boolean): CallToolResult {
-  if (sent.status === 401 && sentToken) return signInRequired(api, sent.wwwAuthenticate);
+  if (sent.status === 401 && sentToken) return freshTokenRefused(api, sent.wwwAuthenticate);
   if (sent.status === 401) {
     return errorResult(`The GraphQL API ${api.name} answered HTTP 401 and no token is configured for it; check its token settings.`);
   }
@@ -84,11 +84,19 @@ async function tokenOrRefusal(deps: ExecuteOperationDeps, forceRefresh: boolean)
   }
 }
 
-function signInRequired(api: ApiConfig, wwwAuthenticate: string | null): CallToolResult {
+/**
+ * The retry after a 401 already carried a token minted just then, and the sign-in is valid (the IdP minted it): the
+ * API refuses what the app is configured to send, so "sign in again" would not help (issue 7, item 6).
+ */
+function freshTokenRefused(api: ApiConfig, wwwAuthenticate: string | null): CallToolResult {
   // Only the RFC 6750 error code (a token-free word) is repeated, never the header as a whole.
   const code = /\berror="?([\w.-]{1,64})"?/i.exec(wwwAuthenticate ?? '')?.[1];
-  const detail = code ? ` (${code})` : '';
-  return errorResult(`${errorMessages.AUTH_SIGN_IN_REQUIRED}: the GraphQL API ${api.name} rejected the token with HTTP 401${detail}. Sign in again in GraphQL MCP Desktop.`);
+  const detail = code ? `, ${code}` : '';
+  const audience = api.token.audience ? ` audience ${api.token.audience} (token.audience)` : ' the audience in token.audience';
+  return errorResult(
+    `The GraphQL API ${api.name} refused a freshly minted token (HTTP 401${detail}) although you are signed in, so signing in again will not help. ` +
+      `Check that the API accepts tokens from the configured signIn.issuer with${audience} and the scopes it needs (token.scopes), and that the API's clock is right.`,
+  );
 }
 
 async function send(tool: OperationToRun, args: Record<string, unknown>, deps: ExecuteOperationDeps, token: string | undefined, signal?: AbortSignal): Promise<Sent> {

@@ -5,8 +5,9 @@ type Handler = (...args: unknown[]) => Promise<Result<unknown>>;
 
 /**
  * The bridge with every answer and every event payload scrubbed of secrets, whichever concern served it, so nothing
- * sent to the window (over IPC or the headless HTTP bridge) carries a token. The one exception the contract makes:
- * `keys:create`'s one-time `key`, which the user must see once.
+ * sent to the window (over IPC or the headless HTTP bridge) carries a token. Kept as they are: `keys:create`'s
+ * one-time `key` (the contract's one exception, shown once) and the sign-in page URL while signing in, whose `state`
+ * and `nonce` the browser needs (the app built it; it carries no token).
  * @see electron/ipc/contract.ts, security case I4
  */
 export function scrubBridge(bridge: CoreBridge): CoreBridge {
@@ -15,12 +16,19 @@ export function scrubBridge(bridge: CoreBridge): CoreBridge {
     if (channel === 'subscribe' || typeof handler !== 'function') continue;
     scrubbed[channel] = async (...args: unknown[]) => scrubAnswer(channel, await (handler as Handler).apply(bridge, args));
   }
-  scrubbed.subscribe = (listener: MainEventListener) => bridge.subscribe(((event, payload) => listener(event, scrubValue(payload))) as MainEventListener);
+  scrubbed.subscribe = (listener: MainEventListener) => bridge.subscribe(((event, payload) => listener(event, scrubPayload(payload) as typeof payload)) as MainEventListener);
   return scrubbed as unknown as CoreBridge;
 }
 
 function scrubAnswer(channel: string, answer: Result<unknown>): Result<unknown> {
-  if (channel !== 'keys:create' || !answer.ok) return scrubValue(answer);
+  if (!answer.ok) return scrubValue(answer);
+  if (channel !== 'keys:create') return { ok: true, value: scrubPayload(answer.value) };
   const { key, ...rest } = answer.value as { key: string };
   return { ok: true, value: { ...scrubValue(rest), key } };
+}
+
+function scrubPayload(payload: unknown): unknown {
+  const view = payload as { state?: unknown; url?: unknown } | null;
+  if (view?.state !== 'signing-in' || typeof view.url !== 'string') return scrubValue(payload);
+  return { ...scrubValue({ ...view, url: undefined }), url: view.url };
 }

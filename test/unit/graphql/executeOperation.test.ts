@@ -87,7 +87,7 @@ describe('executeOperation', () => {
     expect(upstream.requests.map((r) => r.headers.authorization)).toEqual(['Bearer tok-1', 'Bearer tok-2']);
   });
 
-  it('says sign-in is required, with the error code but never the token, when the retry gets 401 too', async () => {
+  it('says the API refused a fresh token and what to check, with the error code but never the token, when the retry gets 401 too (issue 7)', async () => {
     const authorizer = countingAuthorizer();
     upstream.respond = (_request, res) => {
       res.writeHead(401, { 'www-authenticate': 'Bearer realm="x", error="invalid_token", error_description="tok-2 expired"' }).end('tok-2');
@@ -95,7 +95,9 @@ describe('executeOperation', () => {
     };
     const result = await executeOperation(hello, {}, { ...deps, authorizer });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/Sign-in required.*401.*invalid_token/);
+    expect(textOf(result)).toMatch(/refused a freshly minted token \(HTTP 401, invalid_token\) although you are signed in/);
+    expect(textOf(result)).toMatch(/token\.audience.*token\.scopes/);
+    expect(textOf(result)).not.toMatch(/Sign in again/i);
     expect(textOf(result)).not.toMatch(/tok-/);
     expect(upstream.requests).toHaveLength(2);
     expect(authorizer.calls).toHaveLength(2);

@@ -1,0 +1,51 @@
+export interface GrantWatchOptions {
+  /** Between background checks while running. */
+  intervalMs: number;
+  now(): number;
+  /** Looks for the grant; never rejects. */
+  check(): Promise<void>;
+}
+
+// API calls check at most this often: a keychain read per call would slow every call down.
+const minCallCheckGapMs = 1_000;
+
+/**
+ * Runs the "is the grant still in the keychain?" check in the background while signed in, and before API calls
+ * (at most once a second, one check at a time), so a `logout` run from another process is noticed (issue 7, item 7).
+ */
+export class GrantWatch {
+  readonly #options: GrantWatchOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #lastCheck = Number.NEGATIVE_INFINITY;
+
+  constructor(options: GrantWatchOptions) {
+    this.#options = options;
+  }
+
+  start(): void {
+    if (this.#timer) return;
+    this.#lastCheck = this.#options.now();
+    this.#timer = setInterval(() => void this.#run(), this.#options.intervalMs);
+    this.#timer.unref(); // never what keeps the process alive
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Waits for a check, unless one ran within the last second. */
+  async checkSoon(): Promise<void> {
+    if (!this.#timer) return;
+    if (this.#running) return this.#running;
+    if (this.#options.now() - this.#lastCheck < minCallCheckGapMs) return;
+    return this.#run();
+  }
+
+  #run(): Promise<void> {
+    this.#lastCheck = this.#options.now();
+    this.#running ??= this.#options.check().finally(() => (this.#running = undefined));
+    return this.#running;
+  }
+}
