@@ -5,7 +5,7 @@ import { createAuth } from './auth/createAuth.ts';
 import { formatProblem } from './config/AppConfig.ts';
 import { defaultConfigPath } from './config/defaultConfigPath.ts';
 import { loadConfig } from './config/loadConfig.ts';
-import { keytarSecretStore } from './secrets/keytarSecretStore.ts';
+import { osSecretStore } from './secrets/osSecretStore.ts';
 import { AppError } from './errors.ts';
 import { scrubSecrets } from './secrets/scrubSecrets.ts';
 import { createLogger, type LogLevel } from './log/Logger.ts';
@@ -123,7 +123,7 @@ async function runLogout(configPath: string | undefined, logger: ReturnType<type
   try {
     const { config } = await loadConfig(configPath ?? defaultConfigPath());
     if (!config.signIn) return void process.stdout.write('Sign-in is not configured: nothing to sign out of.\n'), 0;
-    const auth = createAuth({ config, secrets: keytarSecretStore(), openExternal: openWithPlatform, logger });
+    const auth = createAuth({ config, secrets: osSecretStore(), openExternal: openWithPlatform, logger });
     await auth.signOut();
     say(`Sign-in state: ${describeAuthState(auth.state())}`);
     return auth.state().status === 'signed-out' ? 0 : 1;

@@ -7,7 +7,7 @@ import { appRoot } from './appRoot.ts';
 import { createCoreBridge } from './createCoreBridge.ts';
 import { createAuth, type Auth } from './auth/createAuth.ts';
 import type { SecretStore } from './secrets/SecretStore.ts';
-import { keytarSecretStore } from './secrets/keytarSecretStore.ts';
+import { osSecretStore } from './secrets/osSecretStore.ts';
 import { memorySecretStore } from './secrets/memorySecretStore.ts';
 import { AppError } from './errors.ts';
 import type { Logger } from './log/Logger.ts';
@@ -30,7 +30,7 @@ export interface StartCoreOptions {
   port?: number;
   /** Hot reload of operations and schema files; on by default. */
   watch?: boolean;
-  /** Where the refresh token lives; the OS keychain (keytar) unless a test passes another store. */
+  /** Where the refresh token lives; the OS keychain (keytar, or @napi-rs/keyring where keytar was not built) unless a test passes another store. */
   secrets?: SecretStore;
   /** How long the sign-in listener waits for the browser (default 5 minutes). */
   signInTimeoutMs?: number;
@@ -76,7 +76,7 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
   });
   const cleanups: (() => Promise<void> | void)[] = [source.close];
   try {
-    const secrets = await chooseSecretStore(options.secrets ?? keytarSecretStore(), source, options.logger);
+    const secrets = await chooseSecretStore(options.secrets ?? osSecretStore(), source, options.logger);
     const auth = createAuth({ config: source.config, secrets, openExternal: options.openExternal, logger: options.logger, callbackTimeoutMs: options.signInTimeoutMs });
     // The demo IdP forgets its grants when it stops, so the demo's refresh token is revoked and removed with it.
     if (source.mode === 'demo') cleanups.push(() => auth.signOut());

@@ -70,7 +70,8 @@ export async function deleteKeychainItem(service: string, account: string): Prom
  */
 export async function keychainAccounts(service: string): Promise<string[]> {
   const { stdout, stderr } = await run('secret-tool', ['search', '--all', 'service', service], { timeout: 5000 });
-  const accounts = `${stdout}\n${stderr}`.split('\n').flatMap((line) => /^attribute\.account = (.*)$/.exec(line)?.[1] ?? []);
+  // keytar's items carry `account`, @napi-rs/keyring's (the prebuilt backend) `username`: both count.
+  const accounts = `${stdout}\n${stderr}`.split('\n').flatMap((line) => /^attribute\.(?:account|username) = (.*)$/.exec(line)?.[1] ?? []);
   return accounts.sort();
 }
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/core/errors.ts';
 import { keytarSecretStore } from '../../electron/core/secrets/keytarSecretStore.ts';
 import type { KeytarModule } from '../../electron/core/secrets/keytarSecretStore.ts';
+import { osSecretStore } from '../../electron/core/secrets/osSecretStore.ts';
 import {
   deleteKeychainItem,
   findSecretsInFiles,
@@ -195,5 +196,72 @@ describe.skipIf(unavailable)('helpers for E3, E5 and E7', () => {
     expect(await findSecretsInFiles([dir, path.join(scratch, 'missing')], ['unused', secret])).toEqual([
       { file: path.join(dir, 'logs', 'app.log'), secret: 1 },
     ]);
+  });
+});
+
+// Issue 7, item 10: where keytar was not built, @napi-rs/keyring (prebuilt) is the keychain; it must behave the same.
+const withoutKeytar = () => Promise.reject(new Error("Cannot find package 'keytar'"));
+
+describe('E1 prebuilt backend: no silent keyutils fallback', () => {
+  it('E1: with keytar absent, every call rejects with the same SECRETS_UNAVAILABLE when no D-Bus bus is reachable', async () => {
+    // In a child: @napi-rs/keyring keeps its first D-Bus connection (or failure) for the life of the process.
+    const script = `import { osSecretStore } from ${JSON.stringify(path.resolve(import.meta.dirname, '../../electron/core/secrets/osSecretStore.ts'))};
+const store = osSecretStore({ service: 'dev.graphql-mcp-desktop.security-e1', loadKeytar: () => Promise.reject(new Error('absent')) });
+const out = [];
+for (const call of [() => store.set('acct', process.env.TEST_SECRET), () => store.get('acct'), () => store.delete('acct')]) {
+  out.push(await call().then(() => ({ ok: true }), (error) => ({ code: error.code, message: error.message })));
+}
+console.log(JSON.stringify(out));`;
+    const home = path.join(scratch, 'e1-prebuilt');
+    await mkdir(home, { recursive: true });
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env.PATH, HOME: home, TEST_SECRET: secret, DBUS_SESSION_BUS_ADDRESS: `unix:path=${path.join(tmpdir(), 'no-such-bus')}` }, timeout: 20_000,
+    });
+    // Unpinned, @napi-rs/keyring would fall back to the kernel keyutils store instead of failing.
+    const expected = { code: 'SECRETS_UNAVAILABLE', message: 'keychain unavailable: no D-Bus session bus (start the app inside a desktop session with a Secret Service such as GNOME Keyring)' };
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual([expected, expected, expected]);
+    expect(stdout).not.toContain(secret);
+    expect(await listFiles(home)).toEqual([]);
+  });
+});
+
+describe.skipIf(unavailable)('E8 switching keytar ↔ @napi-rs/keyring', () => {
+  const service = `dev.graphql-mcp-desktop.test-${randomUUID()}`;
+  const account = 'https://idp.example|graphql-mcp-desktop';
+  const prebuiltItem = async () => new (await import('@napi-rs/keyring')).AsyncEntry(service, account, { linux: { store: 'secret-service' } }).getPassword();
+
+  afterAll(async () => {
+    await osSecretStore({ service }).delete(account);
+  });
+
+  it('E8: the prebuilt backend stores in the Secret Service: get, set, delete, and false when there is nothing', async () => {
+    const store = osSecretStore({ service, loadKeytar: withoutKeytar });
+    expect(await store.get(account)).toBeNull();
+    await store.set(account, secret);
+    expect(await store.get(account)).toBe(secret);
+    expect(await keychainAccounts(service)).toEqual([account]);
+    expect(await store.delete(account)).toBe(true);
+    expect(await store.delete(account)).toBe(false);
+    expect(await keychainAccounts(service)).toEqual([]);
+  });
+
+  it('E8: a grant stored by the prebuilt backend moves once into keytar\'s item when keytar loads, and the old item is deleted', async () => {
+    await osSecretStore({ service, loadKeytar: withoutKeytar }).set(account, secret);
+    expect(await readKeychainItem(service, account)).toBeNull(); // keytar cannot see it: `username`, not `account`
+    const store = osSecretStore({ service });
+    expect(await store.get(account)).toBe(secret);
+    expect(await readKeychainItem(service, account)).toBe(secret);
+    expect(await prebuiltItem()).toBeNull();
+    expect(await keychainAccounts(service)).toEqual([account]); // exactly one item left
+    expect(await osSecretStore({ service }).get(account)).toBe(secret);
+  });
+
+  it('E8: sign-out deletes the item of either backend, so none is left behind', async () => {
+    await osSecretStore({ service, loadKeytar: withoutKeytar }).set(account, 'stray');
+    await writeKeychainItem(service, account, secret);
+    expect(await keychainAccounts(service)).toEqual([account, account]);
+    expect(await osSecretStore({ service }).delete(account)).toBe(true);
+    expect(await keychainAccounts(service)).toEqual([]);
+    expect(await prebuiltItem()).toBeNull();
   });
 });

@@ -113,7 +113,7 @@ export function describeKeychainError(error: unknown): string {
   if (/org\.freedesktop\.secrets|ServiceUnknown|was not provided by any \.service files/i.test(message)) {
     return 'no Secret Service is running (install and start gnome-keyring or KeePassXC)';
   }
-  if (/locked|collection\/login|Object does not exist|prompt|dismissed|cancel/i.test(message)) {
+  if (/locked|collection\/login|Object does not exist|no result found|prompt|dismissed|cancel/i.test(message)) {
     return 'the keyring is locked or has no default collection';
   }
   if (/denied|not allowed|permission/i.test(message)) return 'the keychain refused access';
