@@ -9,8 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startDemoIdp } from '../../electron/core/demo/demoIdp.ts';
 import { loginOverHttp } from '../helpers/loginOverHttp.ts';
 import {
-  authorizeInBrowser, authorizeWithSdk, MemoryOAuthProvider, nextPendingRequest, startAuthorityServer, TestBrowser, waitUntilDecided,
-  type AuthorityServer,
+  authorizeInBrowser, authorizeWithSdk, MemoryOAuthProvider, nextPendingRequest, sendDocument, startAuthorityServer, startMetadataDocumentServer, TestBrowser,
+  waitUntilDecided, type AuthorityServer, type MetadataDocumentServer,
 } from '../helpers/clients/authorityHarness.ts';
 
 let server: AuthorityServer;
@@ -305,6 +305,96 @@ for (let i = 0; ; i += 1) { await createKey(registry, 'key-' + process.pid + '-'
     expect(limited?.status).toBe(429);
     expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await token({ grant_type: 'refresh_token', refresh_token: good.refreshToken, client_id: good.clientId })).status).toBe(200);
+  });
+});
+
+describe('J9: Client ID Metadata Documents', () => {
+  let documents: MetadataDocumentServer;
+  const documentFor = (url: string, extra: Record<string, unknown> = {}) => ({ client_id: url, client_name: 'Docs Client', redirect_uris: [callback, 'cursor://docs.client/cb'], token_endpoint_auth_method: 'none', ...extra });
+
+  async function startDocuments(): Promise<MetadataDocumentServer> {
+    documents = await startMetadataDocumentServer((requestPath, origin, res) => {
+      if (requestPath === '/client.json') return sendDocument(res, documentFor(`${origin}/client.json`));
+      if (requestPath === '/other-id.json') return sendDocument(res, documentFor(`${origin}/client.json`));
+      if (requestPath === '/huge.json') return sendDocument(res, documentFor(`${origin}/huge.json`, { client_name: 'x'.repeat(10_000) }));
+      if (requestPath === '/redirect.json') return void res.writeHead(302, { location: `${origin}/client.json` }).end();
+      if (requestPath === '/slow.json') return; // never answers: the fetch gives up
+      res.writeHead(404).end();
+    });
+    cleanups.push(() => documents.close());
+    return documents;
+  }
+
+  async function ask(clientId: string, redirectUri = callback) {
+    const { challenge } = pkce();
+    return authorizeInBrowser(server, authorizationUrl({ client_id: clientId, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256', resource: server.mcpUrl }), 'deny');
+  }
+
+  it('J9: the SDK client completes the flow with a metadata document over https; the domain is shown as verified', async () => {
+    await startDocuments();
+    server = await startAuthorityServer({ fetchClientMetadata: documents.trustingFetch });
+    const provider = new MemoryOAuthProvider({ clientMetadataUrl: `${documents.origin}/client.json` });
+    const { request } = await authorizeWithSdk(server, provider, 'allow-write');
+    expect(request).toMatchObject({ name: 'Docs Client', identity: 'verified', domain: new URL(documents.origin).host });
+    expect(provider.clientInformation()?.client_id).toBe(`${documents.origin}/client.json`);
+    expect(await mcpStatus(provider.tokens()!.access_token)).toBe(200);
+    expect(server.authority.approvedClients()).toMatchObject([{ name: 'Docs Client', identity: 'verified', domain: new URL(documents.origin).host }]);
+  });
+
+  it('J9: client_id must be an https URL without fragment or credentials', async () => {
+    await startDocuments();
+    server = await startAuthorityServer({ fetchClientMetadata: documents.trustingFetch });
+    const host = new URL(documents.origin).host;
+    for (const clientId of [`http://${host}/client.json`, `${documents.origin}/client.json#frag`, `https://user:pw@${host}/client.json`]) {
+      const { redirectedTo, request } = await ask(clientId);
+      expect(request, clientId).toBeUndefined();
+      expect(redirectedTo.origin, clientId).toBe(server.origin);
+    }
+    expect(documents.requests).toEqual([]);
+  });
+
+  it('J9: a document whose client_id is not its URL, or that is too large, is refused', async () => {
+    await startDocuments();
+    server = await startAuthorityServer({ fetchClientMetadata: documents.trustingFetch });
+    for (const name of ['other-id', 'huge']) {
+      const { request, redirectedTo } = await ask(`${documents.origin}/${name}.json`);
+      expect(request, name).toBeUndefined();
+      expect(redirectedTo.origin, name).toBe(server.origin);
+    }
+  });
+
+  it('J9: production refuses to fetch from loopback, even with a trusted certificate (the client is then unverified)', async () => {
+    await startDocuments();
+    for (const fetchClientMetadata of [undefined, documents.guardedFetch]) {
+      server = await startAuthorityServer(fetchClientMetadata ? { fetchClientMetadata } : {});
+      const { request } = await ask(`${documents.origin}/client.json`);
+      expect(request).toMatchObject({ name: `unverified: could not fetch ${documents.origin}/client.json`, identity: 'self-asserted' });
+      expect(request?.domain).toBeUndefined();
+      await server.close();
+    }
+    expect(documents.requests).toEqual([]);
+  });
+
+  it('J9: redirects are not followed and a silent host times out: the client is unverified and may use loopback redirect URIs only', async () => {
+    await startDocuments();
+    server = await startAuthorityServer({ fetchClientMetadata: documents.trustingFetch });
+    for (const name of ['redirect', 'slow']) {
+      const clientId = `${documents.origin}/${name}.json`;
+      expect((await ask(clientId, 'cursor://docs.client/cb')).request, name).toBeUndefined();
+      const { request, redirectedTo } = await ask(clientId, 'http://127.0.0.1:39999/any/path');
+      expect(request, name).toMatchObject({ name: `unverified: could not fetch ${clientId}`, identity: 'self-asserted', redirectUri: 'http://127.0.0.1:39999/any/path' });
+      expect(redirectedTo.searchParams.get('error')).toBe('access_denied');
+    }
+    expect(documents.requests).toEqual(['/redirect.json', '/slow.json']);
+  });
+
+  it('J9: an unreachable client (offline, or claude.ai from here) can still be approved in the app, as unverified', async () => {
+    server = await startAuthorityServer({ fetchClientMetadata: async () => { throw new TypeError('fetch failed: getaddrinfo ENOTFOUND claude.ai'); } });
+    const provider = new MemoryOAuthProvider({ clientMetadataUrl: 'https://claude.ai/oauth/claude-code-client-metadata', redirectUrl: 'http://localhost:54545/callback' });
+    const { request } = await authorizeWithSdk(server, provider, 'allow-read');
+    expect(request).toMatchObject({ name: 'unverified: could not fetch https://claude.ai/oauth/claude-code-client-metadata', identity: 'self-asserted' });
+    const principal = await (await fetch(server.mcpUrl, { headers: { authorization: `Bearer ${provider.tokens()!.access_token}` } })).json();
+    expect(principal).toMatchObject({ identity: 'self-asserted', scopes: ['tools:read'] });
   });
 });
 

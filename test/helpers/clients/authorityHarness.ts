@@ -1,12 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { applySSRFProtection } from 'oidc-provider/lib/helpers/fetch_request.js';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { auth, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { ClientDecision, MainEventListener, PendingClientView } from '../../../electron/ipc/contract.ts';
 import { createLocalAuthority, type LocalAuthorityOptions, type LocalAuthorityService } from '../../../electron/core/clients/createLocalAuthority.ts';
+
+const execFileAsync = promisify(execFile);
 
 /** The authority behind a real loopback HTTP server: `/mcp` answers who is calling (or the 401), the rest is the AS. */
 export interface AuthorityServer {
@@ -164,4 +171,56 @@ export async function authorizeWithSdk(server: AuthorityServer, provider: Memory
   const code = result.redirectedTo.searchParams.get('code');
   if (code) await auth(provider, { serverUrl: server.mcpUrl, authorizationCode: code });
   return result;
+}
+
+/** A certificate for 127.0.0.1 made for this test run only: the trust anchor of the test's metadata-document fetch. */
+export async function createLoopbackCertificate(): Promise<{ cert: string; key: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'cimd-cert-'));
+  try {
+    await execFileAsync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')]);
+    return { cert: await readFile(path.join(dir, 'cert.pem'), 'utf8'), key: await readFile(path.join(dir, 'key.pem'), 'utf8') };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** An https server on loopback serving client metadata documents (or whatever `handle` answers), counting requests. */
+export interface MetadataDocumentServer {
+  origin: string;
+  requests: string[];
+  /** A fetch that trusts only this server's certificate and, unlike production, may reach loopback. */
+  trustingFetch: typeof fetch;
+  /** The CA-trusting agent wrapped in oidc-provider's own guard against special-use addresses (production's guard). */
+  guardedFetch: typeof fetch;
+  close(): Promise<void>;
+}
+
+export async function startMetadataDocumentServer(handle: (path: string, origin: string, res: ServerResponse) => void): Promise<MetadataDocumentServer> {
+  const { cert, key } = await createLoopbackCertificate();
+  const requests: string[] = [];
+  let origin = '';
+  const server = createHttpsServer({ cert, key }, (req, res) => {
+    requests.push(req.url ?? '');
+    handle(req.url ?? '', origin, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const agent = new Agent({ connect: { ca: cert } });
+  const guarded = applySSRFProtection(new Agent({ connect: { ca: cert } }));
+  return {
+    origin, requests,
+    trustingFetch: ((url: string, init: RequestInit) => undiciFetch(url, { ...init, dispatcher: agent } as never)) as unknown as typeof fetch,
+    guardedFetch: ((url: string, init: RequestInit) => undiciFetch(url, { ...init, dispatcher: guarded } as never)) as unknown as typeof fetch,
+    close: async () => {
+      await agent.close();
+      await guarded.close();
+      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+    },
+  };
+}
+
+/** Serves `document` as JSON. */
+export function sendDocument(res: ServerResponse, document: unknown): void {
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(document));
 }
