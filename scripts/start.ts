@@ -25,6 +25,13 @@ if (args.includes('--stdio')) {
   const { runStdioBridge } = await import('../electron/core/bridge/runStdioBridge.ts');
   process.exit(await runStdioBridge());
 }
+// --help and logout print a line or two and exit: no Electron, no window build, no "headless mode" notice (issue 7).
+const optionsWithValue = new Set(['--config', '--port', '--log-level']);
+const positionals = args.filter((arg, index) => !arg.startsWith('-') && !optionsWithValue.has(args[index - 1] ?? ''));
+if (args.includes('--help') || args.includes('-h') || positionals[0] === 'logout') {
+  const { runCli } = await import('../electron/core/cli.ts');
+  process.exit(await runCli(args));
+}
 const binary = electronBinary();
 if (binary) {
   const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });

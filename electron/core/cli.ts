@@ -128,8 +128,10 @@ async function runLogout(configPath: string | undefined, logger: ReturnType<type
     say(`Sign-in state: ${describeAuthState(auth.state())}`);
     return auth.state().status === 'signed-out' ? 0 : 1;
   } catch (error) {
-    complain(AppError.is(error, 'CONFIG_NOT_FOUND') ? 'No config file: the built-in demo keeps no sign-in, so there is nothing to sign out of.' : (error as Error).message);
-    return AppError.is(error, 'CONFIG_NOT_FOUND') ? 0 : 1;
+    // Only the default location may be absent (the demo then runs, keeping nothing); a named file must exist.
+    const demo = AppError.is(error, 'CONFIG_NOT_FOUND') && configPath === undefined;
+    complain(demo ? 'No config file: the built-in demo keeps no sign-in, so there is nothing to sign out of.' : (error as Error).message);
+    return demo ? 0 : 1;
   }
 }
 
