@@ -4,7 +4,9 @@ import type { ApiConfig, AppConfig, TokenStrategy } from '../electron/core/confi
 import { demoSchemaFiles } from '../electron/core/demo/demoApis.ts';
 import { startDemoIdp, type DemoIdp } from '../electron/core/demo/demoIdp.ts';
 import { silentLogger } from '../electron/core/log/Logger.ts';
+import { createLocalAuthority } from '../electron/core/clients/createLocalAuthority.ts';
 import { serveMcp } from '../electron/core/mcp/serveMcp.ts';
+import { ToolGateway } from '../electron/core/mcp/ToolGateway.ts';
 import { memorySecretStore } from '../electron/core/secrets/memorySecretStore.ts';
 import { ToolRegistry } from '../electron/core/ToolRegistry.ts';
 import { loginOverHttp } from '../test/helpers/loginOverHttp.ts';
@@ -55,9 +57,13 @@ export async function benchBroker(options: BrokerOptions): Promise<BrokerResult>
     const config: AppConfig = { server: { port: 0 }, apis, signIn: { issuer: idp.issuer, clientId: idp.clientId, scopes: [], resource: appResource, allowInsecureLoopback: true } };
     const auth = await signIn(config);
     const registry = await ToolRegistry.create({ config, authorizer: auth.authorizer, logger: silentLogger, watch: false });
-    const mcp = await serveMcp({ catalog: registry, version: '0', port: 0 });
+    // /mcp serves approved local clients only: the bench's client uses an access key, as a user's script would.
+    const authority = await createLocalAuthority({ dataDir: path.join(options.dir, 'broker-data'), watch: false });
+    closers.push(() => authority.close());
+    const mcp = await serveMcp({ authority, gateway: new ToolGateway({ catalog: registry }), version: '0', port: 0 });
     closers.push(() => mcp.close());
-    const { client } = await connectHttp(mcp.url);
+    const created = await authority.bridgePart['keys:create']!('bench-broker', false);
+    const { client } = await connectHttp(mcp.url, created.ok ? created.value.key : undefined);
     closers.push(() => client.close());
     const before = idp.stats();
     const [none, exchange] = await measureInterleaved(

@@ -12,6 +12,11 @@ import { memorySecretStore } from './secrets/memorySecretStore.ts';
 import { AppError } from './errors.ts';
 import type { Logger } from './log/Logger.ts';
 import { serveMcp, type McpHttpServer } from './mcp/serveMcp.ts';
+import { indexToolInfo, ToolGateway } from './mcp/ToolGateway.ts';
+import { ActivityLog } from './activity/ActivityLog.ts';
+import { createActivityBridgePart } from './activity/createActivityBridgePart.ts';
+import { createApprovalHook } from './approvals/createApprovalHook.ts';
+import type { LocalAuthority } from './clients/LocalAuthority.ts';
 import { ToolRegistry } from './ToolRegistry.ts';
 import { createLocalAuthority, type LocalAuthorityService } from './clients/createLocalAuthority.ts';
 import { defaultDataDir } from './store/defaultDataDir.ts';
@@ -51,6 +56,10 @@ export interface CoreHandle {
   configPath?: string;
   registry: ToolRegistry;
   mcp: McpHttpServer;
+  /** The one way to a tool for every local caller (HTTP sessions, the stdio bridge, Try it): allow-list, scope, approval, activity. */
+  gateway: ToolGateway;
+  /** Every tool call, as the window's activity list shows it. */
+  activity: ActivityLog;
   auth: Auth;
   /** Approved local clients, access keys and the local authorization server. */
   authority: LocalAuthorityService;
@@ -93,14 +102,21 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
     cleanups.push(() => authority.close());
     const approvals = await startApprovals({ dataDir, config: source.config.approvals, logger: options.logger, isKnownClient: (id) => authority.principalOf(id) !== undefined });
     cleanups.push(() => approvals.gate.close());
-    const mcp = await listenMcp(registry, options.port ?? source.config.server.port, source, options.logger);
+    const { log: activity, problem: activityProblem } = await ActivityLog.open({ file: path.join(dataDir, 'activity.json'), logger: options.logger });
+    if (activityProblem) source.warnings.push({ severity: 'warning', message: activityProblem });
+    cleanups.push(() => activity.close());
+    const describe = indexToolInfo(registry);
+    const beforeCall = createApprovalHook({ gate: approvals.gate, kindOf: (name) => describe(name)?.kind });
+    const gateway = new ToolGateway({ catalog: registry, describe, activity, beforeCall, logger: options.logger });
+    const mcp = await listenMcp({ gateway, authority }, options.port ?? source.config.server.port, source, options.logger);
     cleanups.push(() => mcp.close());
     await authority.attach(mcp.url);
     const problems = () => [...source.warnings, ...registry.problems()];
     // A sign-in in progress is cancelled first: no grant is saved after the user asked to quit (issue 7, item 3).
     const close = async () => { auth.close(); for (const cleanup of cleanups.reverse()) await cleanup(); };
-    const bridge = createCoreBridge({ registry, mcp, auth, mode: source.mode, configPath: source.config.configPath, version: appVersion, problems, parts: [authority.bridgePart, approvals.bridgePart, setupBridgePart({ endpoint: mcp.url })] });
-    return { bridge, endpoint: mcp.url, mode: source.mode, configPath: source.config.configPath, registry, mcp, auth, authority, approvals, problems, close };
+    const bridge = createCoreBridge({ registry, mcp, auth, mode: source.mode, configPath: source.config.configPath, version: appVersion, problems, parts: [authority.bridgePart, approvals.bridgePart, setupBridgePart({ endpoint: mcp.url }),
+      createActivityBridgePart({ activity, authority, mcp, policyOf: (id) => approvals.policies.policyOf(id), onPolicyChanged: (listener) => approvals.policies.onChanged(listener) })] });
+    return { bridge, endpoint: mcp.url, mode: source.mode, configPath: source.config.configPath, registry, mcp, gateway, activity, auth, authority, approvals, problems, close };
   } catch (error) {
     for (const cleanup of cleanups.reverse()) await cleanup();
     throw error;
@@ -111,14 +127,14 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
  * The demo listens on the documented port so client setups in the README work as written; if something else holds
  * it, the demo (only) takes a free port and says so. A real config's port is never changed behind the user's back.
  */
-async function listenMcp(registry: ToolRegistry, port: number, source: ConfigSource, logger: Logger): Promise<McpHttpServer> {
+async function listenMcp(tools: { gateway: ToolGateway; authority: LocalAuthority }, port: number, source: ConfigSource, logger: Logger): Promise<McpHttpServer> {
   try {
-    return await serveMcp({ catalog: registry, version: appVersion, port, logger });
+    return await serveMcp({ ...tools, version: appVersion, port, logger });
   } catch (caught) {
     const error = AppError.is(caught, 'SERVER_LISTEN_FAILED') ? explainListenFailure(caught, port) : caught;
     if (source.mode !== 'demo' || port === 0 || !AppError.is(error, 'SERVER_LISTEN_FAILED')) throw error;
     source.warnings.push({ severity: 'warning', message: `${error.message} The demo uses a free port instead; point clients at the printed endpoint.` });
-    return serveMcp({ catalog: registry, version: appVersion, port: 0, logger });
+    return serveMcp({ ...tools, version: appVersion, port: 0, logger });
   }
 }
 

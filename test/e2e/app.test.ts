@@ -24,6 +24,19 @@ async function printed(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
   }
 }
 
+/** `keys:create` over the headless window's HTTP bridge (its launch token from the printed window URL), as the window does. */
+async function createAccessKey(windowUrl: string, name: string): Promise<string> {
+  const url = new URL(windowUrl);
+  const response = await fetch(new URL('/api/keys:create', url), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${url.searchParams.get('token')}`, 'content-type': 'application/json' },
+    body: JSON.stringify([name, true]),
+  });
+  const result = (await response.json()) as { ok: boolean; value?: { key: string } };
+  if (!result.ok || !result.value) throw new Error(`keys:create failed: ${JSON.stringify(result)}`);
+  return result.value.key;
+}
+
 test.beforeAll(() => {
   home = mkdtempSync(path.join(os.tmpdir(), 'gmd-e2e-'));
   // `npm start` as a newcomer runs it: no config file, so the built-in demo.
@@ -65,9 +78,10 @@ test('a newcomer signs in once through the demo IdP and sees tools, sign-in stat
   await expect(warnings).toContainText('urn:graphql-mcp-desktop:demo:directory');
   await expect(warnings).toContainText('urn:graphql-mcp-desktop:app');
 
-  // An MCP client connects and calls a tool; the window shows it.
+  // An MCP client connects with an access key made through the window's contract and calls a tool; the window shows it.
+  const key = await createAccessKey(windowUrl, 'e2e-client');
   const client = new Client({ name: 'e2e-client', version: '2.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(endpoint)));
+  await client.connect(new StreamableHTTPClientTransport(new URL(endpoint), { requestInit: { headers: { authorization: `Bearer ${key}` } } }));
   const result = await client.callTool({ name: 'ListProjects', arguments: {} });
   expect(result.isError).toBeFalsy();
   await expect(page.getByRole('region', { name: 'Connected clients' })).toContainText('e2e-client');

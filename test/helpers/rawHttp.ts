@@ -50,11 +50,11 @@ export const initializeBody = JSON.stringify({
   params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
 });
 
-/** Initializes a session with raw requests and returns headers to use on its later requests. */
-export async function openRawSession(url: string): Promise<Record<string, string>> {
-  const init = await rawRequest(url, { headers: mcpPostHeaders, body: initializeBody });
+/** Initializes a session with raw requests (`auth`: the client's bearer header) and returns headers for its later requests. */
+export async function openRawSession(url: string, auth: Record<string, string> = {}): Promise<Record<string, string>> {
+  const init = await rawRequest(url, { headers: { ...mcpPostHeaders, ...auth }, body: initializeBody });
   if (init.status !== 200) throw new Error(`initialize failed: ${init.status} ${init.body}`);
-  const headers = { ...mcpPostHeaders, 'mcp-session-id': String(init.headers['mcp-session-id']), 'mcp-protocol-version': '2025-06-18' };
+  const headers = { ...mcpPostHeaders, ...auth, 'mcp-session-id': String(init.headers['mcp-session-id']), 'mcp-protocol-version': '2025-06-18' };
   await rawRequest(url, { headers, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
   return headers;
 }

@@ -51,7 +51,9 @@ describe('npm start (headless)', () => {
     await waitFor(app.stdout, /Sign-in state: signed in as bob/);
     await waitFor(app.stdout, /Audience error \[directory\]/);
     const res = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'cli-test', version: '1' } } }) });
-    expect(res.status).toBe(200);
+    // A bare initialize from any local process is refused: only clients approved in the app get in (issue 6).
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer .*resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource\/mcp"/);
     app.child.kill('SIGTERM');
     expect(await app.exit).toBe(0);
   });

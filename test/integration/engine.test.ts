@@ -1,8 +1,8 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSchemaFiles, startTasksApi } from '../../electron/core/demo/demoApis.ts';
@@ -11,14 +11,18 @@ import { silentLogger } from '../../electron/core/log/Logger.ts';
 import { memorySecretStore } from '../../electron/core/secrets/memorySecretStore.ts';
 import { startCore, type CoreHandle } from '../../electron/core/startCore.ts';
 import { waitForState } from '../helpers/authHarness.ts';
+import { connectToCore } from '../helpers/connectClient.ts';
 import { loginOverHttp } from '../helpers/loginOverHttp.ts';
 
 const repoOps = path.join(import.meta.dirname, '../../operations');
 const noopOpen = async () => {};
 
-async function connect(url: string): Promise<Client> {
-  const client = new Client({ name: 'engine-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+// Each connection is its own approved client: an access key made through the window's contract, whose mutations
+// run without asking (these tests are about the engine; the approval gate has its own tests).
+async function connect(core: CoreHandle): Promise<Client> {
+  const { client, clientId } = await connectToCore(core, 'engine-test');
+  const allowed = await core.bridge['clients:setPolicy'](clientId, 'allow');
+  if (!allowed.ok) throw new Error(allowed.error.message);
   return client;
 }
 
@@ -33,7 +37,7 @@ describe('engine: SDK client ↔ MCP server ↔ GraphQL API', () => {
     // The demo's tasks API accepts only tokens minted for it, so sign in once first (issue 3).
     await loginOverHttp((await core.auth.signIn()).authorizationUrl, 'alice', { follow: true });
     await waitForState(core.auth, 'signed-in');
-    client = await connect(core.endpoint);
+    client = await connect(core);
   });
   afterAll(async () => { await client?.close(); await core?.close(); rmSync(emptyHome, { recursive: true, force: true }); });
 
@@ -81,8 +85,8 @@ describe('engine: SDK client ↔ MCP server ↔ GraphQL API', () => {
     expect(listed.ok && listed.value.flatMap((c) => c.sessions.map((s) => [s.clientName, s.clientVersion, s.id.length]))).toEqual([['engine-test', '1.0.0', 8]]);
     const events: unknown[] = [];
     const unsubscribe = core.bridge.subscribe((event, payload) => { if (event === 'clients:changed') events.push(payload); });
-    const second = await connect(core.endpoint);
-    const names = (list: unknown) => (list as { name?: string }[] | undefined)?.map((client) => client.name);
+    const second = await connect(core);
+    const names = (list: unknown) => (list as { sessions: { clientName?: string }[] }[] | undefined)?.flatMap((client) => client.sessions.map((session) => session.clientName));
     await expect.poll(() => names(events.at(-1))).toEqual(['engine-test', 'engine-test']);
     await (second.transport as StreamableHTTPClientTransport).terminateSession();
     await expect.poll(() => names(events.at(-1))).toEqual(['engine-test']);
@@ -122,8 +126,8 @@ apis:
     operations: [./ops2]
     introspection: { introspect: false, search: false, validate: false }
 `);
-    core = await startCore({ configPath: path.join(dir, 'config.yaml'), openExternal: noopOpen, logger: silentLogger, port: 0, watch: true, secrets: memorySecretStore() });
-    client = await connect(core.endpoint);
+    core = await startCore({ configPath: path.join(dir, 'config.yaml'), dataDir: path.join(dir, 'data'), openExternal: noopOpen, logger: silentLogger, port: 0, watch: true, secrets: memorySecretStore() });
+    client = await connect(core);
   });
   afterAll(async () => { await client?.close(); await core?.close(); await api?.close(); rmSync(dir, { recursive: true, force: true }); });
 
@@ -171,9 +175,9 @@ describe('engine: a config it cannot load', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gmd-bad-'));
     const file = path.join(dir, 'config.yaml');
     writeFileSync(file, 'apis:\n  - name: Bad\n    endpoint: ftp://x\n');
-    const core = await startCore({ configPath: file, openExternal: noopOpen, logger: silentLogger, port: 0, watch: false, secrets: memorySecretStore(), keepRunningOnBadConfig: true });
+    const core = await startCore({ configPath: file, dataDir: path.join(dir, 'data'), openExternal: noopOpen, logger: silentLogger, port: 0, watch: false, secrets: memorySecretStore(), keepRunningOnBadConfig: true });
     try {
-      const client = await connect(core.endpoint);
+      const client = await connect(core);
       expect((await client.listTools()).tools).toEqual([]);
       await client.close();
       const problems = await core.bridge['problems:list']();

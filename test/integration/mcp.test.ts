@@ -1,10 +1,14 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serveMcp, type McpHttpServer, type ServeMcpOptions } from '../../electron/core/mcp/serveMcp.ts';
+import { serveMcp, type McpHttpServer } from '../../electron/core/mcp/serveMcp.ts';
 import { mcpServerName } from '../../electron/core/mcp/createMcpServer.ts';
+import { ToolGateway } from '../../electron/core/mcp/ToolGateway.ts';
+import { connectClient } from '../helpers/connectClient.ts';
 import { startGraphqlServer, type TestGraphqlServer } from '../helpers/graphqlServer.ts';
+import { serveTestMcp, type ServeTestMcpOptions } from '../helpers/serveTestMcp.ts';
+import { createTestAuthority } from '../helpers/testAuthority.ts';
 import { createTestCatalog, helloTool, type TestCatalog } from '../helpers/testCatalog.ts';
 
 let upstream: TestGraphqlServer;
@@ -19,16 +23,18 @@ afterEach(async () => {
   upstream.reset();
 });
 
-async function serve(overrides: Partial<ServeMcpOptions> = {}): Promise<{ mcp: McpHttpServer; catalog: TestCatalog }> {
+let token = '';
+
+async function serve(overrides: ServeTestMcpOptions = {}): Promise<{ mcp: McpHttpServer; catalog: TestCatalog }> {
   const catalog = createTestCatalog(upstream.url);
-  const mcp = await serveMcp({ catalog, version: '9.9.9', port: 0, ...overrides });
-  opened.push(mcp);
-  return { mcp, catalog };
+  const served = await serveTestMcp(catalog, { version: '9.9.9', ...overrides });
+  token = served.token;
+  opened.push(served.mcp);
+  return { mcp: served.mcp, catalog };
 }
 
 async function connect(url: string, headers: Record<string, string> = {}): Promise<Client> {
-  const client = new Client({ name: 'test-client', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
+  const client = await connectClient(url, token, { headers });
   opened.unshift(client);
   return client;
 }
@@ -72,13 +78,13 @@ describe('serveMcp', () => {
 
   it('passes no incoming header upstream when the client sends Authorization and cookies', async () => {
     const { mcp, catalog } = await serve();
-    const client = await connect(mcp.url, { authorization: 'Bearer client-token', cookie: 'sid=1', 'x-forwarded-for': '1.2.3.4' });
+    const client = await connect(mcp.url, { cookie: 'sid=1', 'x-forwarded-for': '1.2.3.4' });
     await client.callTool({ name: 'test_hello', arguments: { name: 'Ada' } });
     const sent = upstream.requests[0]!;
     expect(sent.headers.authorization).toBeUndefined();
     expect(sent.headers.cookie).toBeUndefined();
     expect(sent.headers['x-forwarded-for']).toBeUndefined();
-    expect(JSON.stringify(catalog.calls)).not.toContain('client-token');
+    expect(JSON.stringify(catalog.calls)).not.toContain(token);
   });
 
   it('returns an isError result when the tool is unknown', async () => {
@@ -113,7 +119,7 @@ describe('serveMcp', () => {
     await client.close(); // drops the GET stream without DELETE, like a client that quit
     await waitFor(() => mcp.sessionCount() === 0, 2000);
     const list = { jsonrpc: '2.0', id: 9, method: 'tools/list' };
-    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId };
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId, authorization: `Bearer ${token}` };
     const response = await fetch(mcp.url, { method: 'POST', headers, body: JSON.stringify(list) });
     expect(response.status).toBe(404);
   });
@@ -156,14 +162,20 @@ describe('serveMcp', () => {
   });
 
   it('refuses to listen on anything but 127.0.0.1', async () => {
-    const catalog = createTestCatalog(upstream.url);
+    const gateway = new ToolGateway({ catalog: createTestCatalog(upstream.url) });
     for (const host of ['0.0.0.0', '::', 'localhost', '192.168.1.2']) {
-      await expect(serveMcp({ catalog, version: '1', port: 0, host })).rejects.toMatchObject({ code: 'SERVER_LISTEN_FAILED' });
+      await expect(serveMcp({ authority: createTestAuthority(), gateway, version: '1', port: 0, host })).rejects.toMatchObject({ code: 'SERVER_LISTEN_FAILED' });
     }
   });
 
   it('rejects with SERVER_LISTEN_FAILED when the port is taken', async () => {
     const { mcp } = await serve();
-    await expect(serveMcp({ catalog: createTestCatalog(upstream.url), version: '1', port: mcp.port })).rejects.toMatchObject({ code: 'SERVER_LISTEN_FAILED' });
+    await expect(serveTestMcp(createTestCatalog(upstream.url), { port: mcp.port })).rejects.toMatchObject({ code: 'SERVER_LISTEN_FAILED' });
+  });
+
+  it('tells the authority its resource URL once listening', async () => {
+    const authority = createTestAuthority();
+    const { mcp } = await serve({ authority });
+    expect(authority.attachedUrl).toBe(mcp.url);
   });
 });

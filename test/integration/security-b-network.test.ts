@@ -2,16 +2,25 @@ import { connect as connectTcp } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveMcp, type McpHttpServer } from '../../electron/core/mcp/serveMcp.ts';
+import { ToolGateway } from '../../electron/core/mcp/ToolGateway.ts';
 import { startGraphqlServer, type TestGraphqlServer } from '../helpers/graphqlServer.ts';
-import { initializeBody, mcpPostHeaders, openRawSession, rawRequest } from '../helpers/rawHttp.ts';
+import { initializeBody, mcpPostHeaders as unauthenticatedPostHeaders, openRawSession, rawRequest } from '../helpers/rawHttp.ts';
+import { serveTestMcp } from '../helpers/serveTestMcp.ts';
+import { createTestAuthority } from '../helpers/testAuthority.ts';
 import { createTestCatalog } from '../helpers/testCatalog.ts';
 
 let upstream: TestGraphqlServer;
 let mcp: McpHttpServer;
+// Every request below carries an approved client's key, so each refusal is the check under test, not a 401.
+let mcpPostHeaders: Record<string, string>;
+let auth: Record<string, string>;
 
 beforeAll(async () => {
   upstream = await startGraphqlServer();
-  mcp = await serveMcp({ catalog: createTestCatalog(upstream.url), version: '1', port: 0 });
+  const served = await serveTestMcp(createTestCatalog(upstream.url));
+  mcp = served.mcp;
+  auth = served.auth;
+  mcpPostHeaders = { ...unauthenticatedPostHeaders, ...auth };
 });
 afterAll(async () => {
   await mcp.close();
@@ -76,7 +85,8 @@ describe('security B: network exposure', () => {
   });
 
   it('B3 allows exactly the configured origin and echoes it in CORS headers', async () => {
-    const own = await serveMcp({ catalog: createTestCatalog(upstream.url), version: '1', port: 0, allowedOrigins: ['http://127.0.0.1:4173'] });
+    const { mcp: own, auth: ownAuth } = await serveTestMcp(createTestCatalog(upstream.url), { allowedOrigins: ['http://127.0.0.1:4173'] });
+    const mcpPostHeaders = { ...unauthenticatedPostHeaders, ...ownAuth };
     try {
       const allowed = await rawRequest(own.url, { headers: { ...mcpPostHeaders, origin: 'http://127.0.0.1:4173' }, body: initializeBody });
       expect(allowed.status).toBe(200);
@@ -124,12 +134,13 @@ describe('security B: network exposure', () => {
 
   it('B7 refuses to start on 0.0.0.0 or ::', async () => {
     for (const host of ['0.0.0.0', '::']) {
-      await expect(serveMcp({ catalog: createTestCatalog(upstream.url), version: '1', port: 0, host })).rejects.toMatchObject({ code: 'SERVER_LISTEN_FAILED' });
+      const gateway = new ToolGateway({ catalog: createTestCatalog(upstream.url) });
+      await expect(serveMcp({ authority: createTestAuthority(), gateway, version: '1', port: 0, host })).rejects.toMatchObject({ code: 'SERVER_LISTEN_FAILED' });
     }
   });
 
   it('B8 refuses the GET SSE stream with 403 when the Origin is foreign', async () => {
-    const session = await openRawSession(mcp.url);
+    const session = await openRawSession(mcp.url, auth);
     const response = await rawRequest(mcp.url, { method: 'GET', headers: { ...session, accept: 'text/event-stream', origin: 'https://evil.example' } });
     expectJsonRefusal(response, 403);
     expect(response.headers['content-type']).not.toBe('text/event-stream');

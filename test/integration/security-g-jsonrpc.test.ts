@@ -1,19 +1,24 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { serveMcp, type McpHttpServer } from '../../electron/core/mcp/serveMcp.ts';
+import type { McpHttpServer } from '../../electron/core/mcp/serveMcp.ts';
 import { startGraphqlServer, type TestGraphqlServer } from '../helpers/graphqlServer.ts';
-import { mcpPostHeaders, openRawSession, rawRequest, rpc } from '../helpers/rawHttp.ts';
+import { mcpPostHeaders as unauthenticatedPostHeaders, openRawSession, rawRequest, rpc } from '../helpers/rawHttp.ts';
+import { serveTestMcp } from '../helpers/serveTestMcp.ts';
 import { createTestCatalog, echoTool, type TestCatalog } from '../helpers/testCatalog.ts';
 
 let upstream: TestGraphqlServer;
 let catalog: TestCatalog;
 let mcp: McpHttpServer;
 let session: Record<string, string>;
+// An approved client's key on every request, so each refusal is the JSON-RPC check under test, not a 401.
+let mcpPostHeaders: Record<string, string>;
 
 beforeAll(async () => {
   upstream = await startGraphqlServer();
   catalog = createTestCatalog(upstream.url);
-  mcp = await serveMcp({ catalog, version: '1', port: 0 });
-  session = await openRawSession(mcp.url);
+  const served = await serveTestMcp(catalog);
+  mcp = served.mcp;
+  mcpPostHeaders = { ...unauthenticatedPostHeaders, ...served.auth };
+  session = await openRawSession(mcp.url, served.auth);
 });
 afterAll(async () => {
   await mcp.close();

@@ -1,9 +1,10 @@
-import { request } from 'node:http';
+import { request, type ClientRequest } from 'node:http';
 import { connect as connectTcp } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serveMcp, type McpHttpServer, type ServeMcpOptions } from '../../electron/core/mcp/serveMcp.ts';
+import type { McpHttpServer } from '../../electron/core/mcp/serveMcp.ts';
 import { startGraphqlServer, type TestGraphqlServer } from '../helpers/graphqlServer.ts';
-import { initializeBody, mcpPostHeaders, openRawSession, rawRequest, rpc } from '../helpers/rawHttp.ts';
+import { initializeBody, mcpPostHeaders as unauthenticatedPostHeaders, openRawSession as openSession, rawRequest, rpc } from '../helpers/rawHttp.ts';
+import { serveTestMcp, type ServeTestMcpOptions } from '../helpers/serveTestMcp.ts';
 import { createTestCatalog } from '../helpers/testCatalog.ts';
 
 let upstream: TestGraphqlServer;
@@ -18,10 +19,26 @@ afterEach(async () => {
   upstream.reset();
 });
 
-async function serve(overrides: Partial<ServeMcpOptions> = {}): Promise<McpHttpServer> {
-  const server = await serveMcp({ catalog: createTestCatalog(upstream.url), version: '1', port: 0, ...overrides });
+// The client approved on the last server started: its key goes on every request below.
+let mcpPostHeaders: Record<string, string> = unauthenticatedPostHeaders;
+let openRawSession: (url: string) => Promise<Record<string, string>>;
+
+async function serve(overrides: ServeTestMcpOptions = {}): Promise<McpHttpServer> {
+  const { mcp: server, auth } = await serveTestMcp(createTestCatalog(upstream.url), overrides);
   servers.push(server);
+  mcpPostHeaders = { ...unauthenticatedPostHeaders, ...auth };
+  openRawSession = (url) => openSession(url, auth);
   return server;
+}
+
+/** Opens a session's GET stream and resolves once the server answered 200; `destroy()` drops it like a client that quit. */
+async function openStream(url: string, session: Record<string, string>): Promise<ClientRequest> {
+  const stream = request(url, { method: 'GET', headers: { ...session, accept: 'text/event-stream' }, agent: false });
+  const opened = new Promise<number>((resolve) => stream.on('response', (res) => (res.resume(), resolve(res.statusCode ?? 0))));
+  stream.on('error', () => {});
+  stream.end();
+  if ((await opened) !== 200) throw new Error('the GET stream was refused');
+  return stream;
 }
 
 /** Sends the headers and only the first part of a body that claims to be `length` bytes; resolves on the response. */
@@ -90,10 +107,10 @@ describe('security H: resource exhaustion', () => {
     expect(response.status).toBe(431);
   });
 
-  it('H3 answers 503 JSON when the session cap is reached and accepts again after a session closes', async () => {
+  it('H3 answers 503 JSON when every session up to the cap holds a stream, and accepts again after one closes', async () => {
     const mcp = await serve({ maxSessions: 2 });
     const first = await openRawSession(mcp.url);
-    await openRawSession(mcp.url);
+    const streams = [await openStream(mcp.url, first), await openStream(mcp.url, await openRawSession(mcp.url))];
     const refused = await rawRequest(mcp.url, { headers: mcpPostHeaders, body: initializeBody });
     expect(refused.status).toBe(503);
     expect(refused.headers['content-type']).toBe('application/json');
@@ -101,6 +118,17 @@ describe('security H: resource exhaustion', () => {
     await rawRequest(mcp.url, { method: 'DELETE', headers: first });
     expect(mcp.sessionCount()).toBe(1);
     expect((await rawRequest(mcp.url, { headers: mcpPostHeaders, body: initializeBody })).status).toBe(200);
+    streams.forEach((stream) => stream.destroy());
+  });
+
+  it('H3 makes room at the cap by closing the stalest session that holds no stream', async () => {
+    const mcp = await serve({ maxSessions: 2 });
+    const stale = await openRawSession(mcp.url);
+    const stream = await openStream(mcp.url, await openRawSession(mcp.url));
+    expect((await rawRequest(mcp.url, { headers: mcpPostHeaders, body: initializeBody })).status).toBe(200);
+    expect(mcp.sessionCount()).toBe(2);
+    expect((await rpc(mcp.url, stale, 'tools/list')).status).toBe(404);
+    stream.destroy();
   });
 
   it('H3 evicts a session that has no open stream and saw no request for sessionIdleMs', async () => {

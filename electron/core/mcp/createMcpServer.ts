@@ -1,14 +1,19 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ListToolsRequestSchema, type CallToolRequest, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { ToolCatalog } from '../ToolCatalog.ts';
-import { errorMessages } from '../errors.ts';
+import type { Principal } from '../clients/LocalAuthority.ts';
 import { errorResult } from '../graphql/toToolResult.ts';
 import type { Logger } from '../log/Logger.ts';
+import type { ToolGateway } from './ToolGateway.ts';
 
 export interface CreateMcpServerOptions {
   /** The app version reported in `serverInfo`. */
   version: string;
+  /**
+   * The approved client this session belongs to, as it is now (undefined once revoked). It comes from the session's
+   * own state, set from the credential that opened it: never from a header of the request being handled.
+   */
+  principal(): Principal | undefined;
   logger?: Logger;
 }
 
@@ -24,31 +29,25 @@ const instructions =
   'variables. Results carry the GraphQL response ({data, errors}); errors are reported with isError.';
 
 /**
- * Creates the low-level MCP `Server` for one session: `tools/list` and `tools/call` answered from the catalog,
- * with `listChanged` so hot reloads reach clients. Incoming HTTP headers (`extra.requestInfo`) are never passed on:
- * upstream credentials come only from the API's own authorizer.
+ * Creates the low-level MCP `Server` for one session: `tools/list` and `tools/call` answered through the
+ * `ToolGateway` for the session's client, with `listChanged` so hot reloads and allow-list changes reach clients.
+ * Incoming HTTP headers (`extra.requestInfo`) are never read: upstream credentials come only from the API's own
+ * authorizer, and the caller's identity from the session.
  *
- * @see https://modelcontextprotocol.io/specification/2025-06-18/server/tools
- * @see https://modelcontextprotocol.io/specification/2025-06-18/basic/security_best_practices#token-passthrough
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/server/tools
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/security_best_practices#token-passthrough
  */
-export function createMcpServer(catalog: ToolCatalog, options: CreateMcpServerOptions): Server {
+export function createMcpServer(gateway: ToolGateway, options: CreateMcpServerOptions): Server {
   const server = new Server({ name: mcpServerName, version: options.version }, { capabilities: { tools: { listChanged: true } }, instructions });
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: catalog.listTools() }));
-  server.setRequestHandler(looseCallToolRequestSchema, (request, extra) => {
+  server.setRequestHandler(ListToolsRequestSchema, () => {
+    const principal = options.principal();
+    return { tools: principal ? gateway.list(principal) : [] };
+  });
+  server.setRequestHandler(looseCallToolRequestSchema, (request, extra): Promise<CallToolResult> | CallToolResult => {
     const { params } = request as CallToolRequest; // validated by the Server's tools/call wrapper
-    return callTool(catalog, params.name, params.arguments ?? {}, extra.signal, options.logger);
+    const principal = options.principal();
+    if (!principal) return errorResult('This client is no longer approved in GraphQL MCP Desktop.');
+    return gateway.call(principal, params.name, params.arguments ?? {}, extra.signal);
   });
   return server;
-}
-
-async function callTool(catalog: ToolCatalog, name: string, args: Record<string, unknown>, signal: AbortSignal, logger?: Logger): Promise<CallToolResult> {
-  // Unknown tools are a tool error, not a protocol error, so the model can see and correct the name.
-  if (!catalog.listTools().some((tool) => tool.name === name)) return errorResult(`${errorMessages.TOOL_NOT_FOUND}: ${name.slice(0, 128)}`);
-  try {
-    return await catalog.callTool(name, args, signal);
-  } catch (error) {
-    // The catalog promises not to throw; if it does, that is our bug: report it without its details.
-    logger?.error('tool call failed unexpectedly', { tool: name, error });
-    return errorResult(`The tool ${name} failed unexpectedly.`);
-  }
 }

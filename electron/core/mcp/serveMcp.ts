@@ -1,16 +1,20 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
-import type { ToolCatalog } from '../ToolCatalog.ts';
+import type { LocalAuthority, Principal } from '../clients/LocalAuthority.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log/Logger.ts';
 import { isAllowedHost } from './isAllowedHost.ts';
-import { McpSessions, type McpClientInfo } from './McpSessions.ts';
+import { McpSessions, type LiveSession } from './McpSessions.ts';
 import { readJsonBody } from './readJsonBody.ts';
 import { sendJsonRpcError } from './sendJsonRpcError.ts';
+import type { ToolGateway } from './ToolGateway.ts';
 
 export interface ServeMcpOptions {
-  catalog: ToolCatalog;
+  /** Who may call: every `/mcp` request must carry a credential it issued; it also serves the AS routes. */
+  authority: LocalAuthority;
+  /** The tools, filtered and checked per client. */
+  gateway: ToolGateway;
   /** App version reported in `serverInfo`. */
   version: string;
   /** 0 picks a free port; the returned `url` carries the real one. */
@@ -24,8 +28,16 @@ export interface ServeMcpOptions {
   allowedOrigins?: string[];
   /** A session with no open GET stream and no request for this long is closed; default 30 min. */
   sessionIdleMs?: number;
-  /** New sessions beyond this get 503; default 100. */
+  /** A session is live (listed as connected) while a GET stream is open or this long after a request; default 60 s. */
+  sessionLiveMs?: number;
+  /** Sessions of all clients together; at the cap, the busiest client's stalest idle session makes room; default 100. */
   maxSessions?: number;
+  /** Sessions of one client; at the cap, its stalest idle session makes room, else 429; default 16. */
+  maxSessionsPerClient?: number;
+  /** The clock for liveness and idle eviction (tests inject one); default Date.now. */
+  now?(): number;
+  /** How often idle sessions are closed and liveness re-checked; default 5 s. */
+  sweepIntervalMs?: number;
   /** Request bodies beyond this get 413; default 1 MiB. */
   maxBodyBytes?: number;
   /** Answer POSTs with plain JSON instead of an SSE stream (faster); the GET stream still carries notifications. Default true. */
@@ -44,9 +56,10 @@ export interface McpHttpServer {
   /** The bound socket address (always 127.0.0.1). */
   address(): AddressInfo;
   sessionCount(): number;
-  /** Connected clients (name and version from `initialize`), for the window. */
-  clients(): McpClientInfo[];
-  onClientsChanged(listener: () => void): () => void;
+  /** Live sessions (whose client, name and version from `initialize`), for the window. */
+  liveSessions(): LiveSession[];
+  /** Called when a session opens, closes, goes quiet or comes back. */
+  onSessionsChanged(listener: () => void): () => void;
   /** Closes every session (and its SSE streams) and the listener. */
   close(): Promise<void>;
 }
@@ -63,25 +76,27 @@ const corsAllowHeaders = 'content-type, accept, authorization, mcp-session-id, m
 
 /**
  * Serves MCP over Streamable HTTP at `/mcp` on 127.0.0.1 with one SDK `Server` and transport per session.
- * Host and Origin are checked before anything else (DNS rebinding, browser CSRF); bodies are size-capped and parsed
- * here so malformed input gets JSON-RPC errors as JSON; batches are refused; idle sessions are evicted and the
- * number of sessions is capped. A catalog change sends `notifications/tools/list_changed` to every session.
+ * Host and Origin are checked before anything else (DNS rebinding, browser CSRF); other paths belong to the local
+ * authorization server; every `/mcp` request needs a bearer credential the app issued (401 with a challenge
+ * otherwise), and its session must be that client's; a destructive call without `tools:write` gets 403
+ * `insufficient_scope`. Bodies are size-capped and parsed here so malformed input gets JSON-RPC errors as JSON;
+ * batches are refused; sessions are capped per client, evicted when idle, closed when their client is revoked.
  *
- * @see https://modelcontextprotocol.io/specification/2025-06-18/basic/transports#streamable-http
- * @see https://modelcontextprotocol.io/specification/2025-06-18/basic/transports#session-management
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/transports#streamable-http
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization#access-token-usage
+ * @see https://datatracker.ietf.org/doc/html/rfc6750#section-3
  */
 export async function serveMcp(options: ServeMcpOptions): Promise<McpHttpServer> {
   const host = options.host ?? '127.0.0.1';
   if (host !== '127.0.0.1') throw new AppError('SERVER_LISTEN_FAILED', `The MCP server listens on 127.0.0.1 only, not on ${host}.`);
-  const sessions = new McpSessions({
-    catalog: options.catalog,
-    version: options.version,
-    logger: options.logger,
-    idleMs: options.sessionIdleMs ?? 30 * 60_000,
-    maxSessions: options.maxSessions ?? 100,
-    enableJsonResponse: options.enableJsonResponse ?? true,
+  const { authority, gateway } = options;
+  const sessions = createSessions(options);
+  // Revocation closes the client's sessions and streams at once; a changed allow-list or scope re-lists its tools.
+  const stopWatching = authority.onClientChanged((clientId) => {
+    if (authority.principalOf(clientId)) sessions.notifyToolsChanged(clientId);
+    else sessions.closeClient(clientId);
   });
-  const context: RouteContext = { port: 0, allowedOrigins: new Set(options.allowedOrigins ?? []), maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, sessions, logger: options.logger };
+  const context: RouteContext = { port: 0, allowedOrigins: new Set(options.allowedOrigins ?? []), maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, sessions, authority, gateway, logger: options.logger };
   const httpServer = createHttpServer(options, (req, res) => {
     route(context, req, res).catch((error: unknown) => {
       options.logger?.error('MCP request failed', { error });
@@ -90,19 +105,23 @@ export async function serveMcp(options: ServeMcpOptions): Promise<McpHttpServer>
   });
   try {
     context.port = await listen(httpServer, options.port, host);
+    for (const name of ['127.0.0.1', 'localhost', '[::1]']) context.allowedOrigins.add(`http://${name}:${context.port}`);
+    await authority.attach(`http://${host}:${context.port}${mcpPath}`);
   } catch (error) {
+    stopWatching();
     await sessions.closeAll();
+    httpServer.close();
     throw error;
   }
-  for (const name of ['127.0.0.1', 'localhost', '[::1]']) context.allowedOrigins.add(`http://${name}:${context.port}`);
   return {
     url: `http://${host}:${context.port}${mcpPath}`,
     port: context.port,
     address: () => httpServer.address() as AddressInfo,
     sessionCount: () => sessions.size,
-    clients: () => sessions.clients(),
-    onClientsChanged: (listener) => sessions.onClientsChanged(listener),
+    liveSessions: () => sessions.live(),
+    onSessionsChanged: (listener) => sessions.onChanged(listener),
     close: async () => {
+      stopWatching();
       await sessions.closeAll();
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
@@ -112,12 +131,31 @@ export async function serveMcp(options: ServeMcpOptions): Promise<McpHttpServer>
   };
 }
 
+function createSessions(options: ServeMcpOptions): McpSessions {
+  const liveMs = options.sessionLiveMs ?? 60_000;
+  return new McpSessions({
+    gateway: options.gateway,
+    version: options.version,
+    principalOf: (clientId) => options.authority.principalOf(clientId),
+    logger: options.logger,
+    idleMs: options.sessionIdleMs ?? 30 * 60_000,
+    liveMs,
+    maxSessions: options.maxSessions ?? 100,
+    maxSessionsPerClient: options.maxSessionsPerClient ?? 16,
+    enableJsonResponse: options.enableJsonResponse ?? true,
+    now: options.now ?? Date.now,
+    sweepIntervalMs: options.sweepIntervalMs ?? Math.max(10, Math.min(5_000, liveMs / 4, (options.sessionIdleMs ?? Infinity) / 2)),
+  });
+}
+
 interface RouteContext {
   /** The bound port, for the Host check. */
   port: number;
   allowedOrigins: Set<string>;
   maxBodyBytes: number;
   sessions: McpSessions;
+  authority: LocalAuthority;
+  gateway: ToolGateway;
   logger?: Logger;
 }
 
@@ -134,22 +172,42 @@ async function route(context: RouteContext, req: IncomingMessage, res: ServerRes
   }
   if (origin !== undefined) setCorsHeaders(res, origin);
   if (req.headers.upgrade !== undefined) return sendJsonRpcError(res, 400, refusedCode, 'Protocol upgrades are not supported', { connection: 'close' });
-  if (pathOf(req.url) !== mcpPath) return sendJsonRpcError(res, 404, refusedCode, `Not found: the MCP endpoint is ${mcpPath}`);
+  if (pathOf(req.url) !== mcpPath) {
+    if (await context.authority.handleHttp(req, res)) return;
+    return sendJsonRpcError(res, 404, refusedCode, `Not found: the MCP endpoint is ${mcpPath}`);
+  }
+  if (req.method === 'OPTIONS') return void res.writeHead(204, { allow: 'GET, POST, DELETE, OPTIONS' }).end();
+  const principal = await authenticate(context, req, res);
+  if (!principal) return;
   switch (req.method) {
     case 'POST':
-      return handlePost(context, req, res);
+      return handlePost(context, req, res, principal);
     case 'GET':
     case 'DELETE':
-      return context.sessions.forward(req.headers['mcp-session-id'], req, res);
-    case 'OPTIONS':
-      return void res.writeHead(204, { allow: 'GET, POST, DELETE, OPTIONS' }).end();
+      return context.sessions.forward(req.headers['mcp-session-id'], req, res, principal);
     default:
       return sendJsonRpcError(res, 405, refusedCode, 'Method not allowed.', { allow: 'GET, POST, DELETE' });
   }
 }
 
+/**
+ * The caller, from the `Authorization` header alone (never a query parameter, cookie, body field or session id), or
+ * undefined after answering 401/429. Every copy of the header is passed on, so two of them can be refused.
+ */
+async function authenticate(context: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<Principal | undefined> {
+  const copies = req.headersDistinct.authorization;
+  const result = await context.authority.authenticate(copies?.length === 1 ? copies[0] : copies, req.socket.remoteAddress ?? '');
+  if (result.ok) return result.principal;
+  const headers: Record<string, string> = { 'www-authenticate': context.authority.challenge({ error: result.error, description: result.description }) };
+  if (result.retryAfterSeconds !== undefined) headers['retry-after'] = String(result.retryAfterSeconds);
+  // The body of a refused request is not read: close the connection rather than drain it.
+  if (req.method === 'POST') headers.connection = 'close';
+  sendJsonRpcError(res, result.status, refusedCode, result.status === 429 ? 'Too many failed attempts; retry later.' : 'Unauthorized: a credential issued by GraphQL MCP Desktop is required.', headers);
+  return undefined;
+}
+
 // The body is parsed here, not by the SDK, so every failure is a JSON-RPC error as JSON and batches can be refused.
-async function handlePost(context: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handlePost(context: RouteContext, req: IncomingMessage, res: ServerResponse, principal: Principal): Promise<void> {
   if (!isJsonContentType(req.headers['content-type'])) {
     return sendJsonRpcError(res, 415, refusedCode, 'Unsupported Media Type: Content-Type must be application/json');
   }
@@ -165,9 +223,30 @@ async function handlePost(context: RouteContext, req: IncomingMessage, res: Serv
   }
   if (Array.isArray(body.value)) return sendJsonRpcError(res, 400, invalidRequestCode, 'Invalid Request: JSON-RPC batches are not supported');
   const sessionId = req.headers['mcp-session-id'];
-  if (sessionId !== undefined) return context.sessions.forward(sessionId, req, res, body.value);
-  if (isInitialize(body.value)) return context.sessions.start(req, res, body.value);
+  if (sessionId !== undefined) {
+    if (refuseMissingScope(context, res, principal, body.value)) return;
+    return context.sessions.forward(sessionId, req, res, principal, body.value);
+  }
+  if (isInitialize(body.value)) return context.sessions.start(req, res, body.value, principal);
   return sendJsonRpcError(res, 400, refusedCode, 'Bad Request: Mcp-Session-Id header is required');
+}
+
+/**
+ * A `tools/call` this client's scopes do not cover gets 403 `insufficient_scope` naming the scope it needs, so an
+ * OAuth client can ask the user for more (step-up); the gateway refuses it again should it ever get that far.
+ *
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization#runtime-insufficient-scope-errors
+ */
+function refuseMissingScope(context: RouteContext, res: ServerResponse, principal: Principal, body: unknown): boolean {
+  const call = body as { method?: unknown; params?: { name?: unknown; arguments?: unknown } } | null;
+  if (call?.method !== 'tools/call' || typeof call.params?.name !== 'string') return false;
+  const scope = context.gateway.missingScope(principal, call.params.name, call.params.arguments);
+  if (!scope) return false;
+  const description = `${call.params.name.slice(0, 128)} needs the ${scope} scope; this client was approved without it.`;
+  context.gateway.recordDenied(principal, call.params.name, description);
+  const challenge = context.authority.challenge({ error: 'insufficient_scope', scope, description });
+  sendJsonRpcError(res, 403, refusedCode, `Forbidden: ${description}`, { 'www-authenticate': challenge });
+  return true;
 }
 
 function createHttpServer(options: ServeMcpOptions, listener: RequestListener): HttpServer {
@@ -197,7 +276,7 @@ function setCorsHeaders(res: ServerResponse, origin: string): void {
   res.setHeader('vary', 'Origin');
   res.setHeader('access-control-allow-methods', 'GET, POST, DELETE');
   res.setHeader('access-control-allow-headers', corsAllowHeaders);
-  res.setHeader('access-control-expose-headers', 'mcp-session-id, mcp-protocol-version');
+  res.setHeader('access-control-expose-headers', 'mcp-session-id, mcp-protocol-version, www-authenticate');
 }
 
 function listen(server: HttpServer, port: number, host: string): Promise<number> {

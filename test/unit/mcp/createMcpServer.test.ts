@@ -2,8 +2,12 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
+import type { Principal } from '../../../electron/core/clients/LocalAuthority.ts';
 import { createMcpServer, mcpServerName } from '../../../electron/core/mcp/createMcpServer.ts';
+import { ToolGateway } from '../../../electron/core/mcp/ToolGateway.ts';
 import type { ToolCatalog } from '../../../electron/core/ToolCatalog.ts';
+
+const principal: Principal = { clientId: 'c1', name: 'Client', kind: 'key', identity: 'local', scopes: ['tools:read', 'tools:write'], tools: null, expiresAt: Infinity };
 
 /** A catalog with one tool that records what it was called with. */
 function recordingCatalog(callTool?: ToolCatalog['callTool']) {
@@ -16,9 +20,9 @@ function recordingCatalog(callTool?: ToolCatalog['callTool']) {
   return { catalog, calls };
 }
 
-async function connect(catalog: ToolCatalog): Promise<Client> {
+async function connect(catalog: ToolCatalog, current: () => Principal | undefined = () => principal): Promise<Client> {
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await createMcpServer(catalog, { version: '1.2.3' }).connect(serverSide);
+  await createMcpServer(new ToolGateway({ catalog }), { version: '1.2.3', principal: current }).connect(serverSide);
   const client = new Client({ name: 'c', version: '1' });
   await client.connect(clientSide);
   return client;
@@ -70,5 +74,16 @@ describe('createMcpServer', () => {
     const result = (await (await connect(catalog)).callTool({ name: 'ping_api' })) as CallToolResult;
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result)).not.toContain('secret detail');
+  });
+});
+
+describe('createMcpServer for a client that was revoked', () => {
+  it('lists no tools and refuses calls without reaching the catalog', async () => {
+    const { catalog, calls } = recordingCatalog();
+    const client = await connect(catalog, () => undefined);
+    expect((await client.listTools()).tools).toEqual([]);
+    const result = (await client.callTool({ name: 'ping_api' })) as CallToolResult;
+    expect(result.isError).toBe(true);
+    expect(calls).toHaveLength(0);
   });
 });

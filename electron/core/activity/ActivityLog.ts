@@ -1,0 +1,192 @@
+import { readFile, rename } from 'node:fs/promises';
+import type { ActivityEntryView, ActivityFilter } from '../../ipc/contract.ts';
+import type { Logger } from '../log/Logger.ts';
+import { writeFileAtomic } from '../store/writeFileAtomic.ts';
+
+/** One tool call as recorded: epoch ms instead of an ISO string; the log assigns the id. */
+export interface NewActivityEntry {
+  at: number;
+  clientId: string;
+  clientName: string;
+  tool: string;
+  api?: string;
+  durationMs: number;
+  outcome: ActivityEntryView['outcome'];
+  error?: string;
+}
+
+interface StoredEntry extends NewActivityEntry {
+  id: number;
+}
+
+/** Calls, errors and last activity of one client over the retained entries (for `clients:list`). */
+export interface ClientActivityStats {
+  calls: number;
+  errors: number;
+  lastActivityAt?: number;
+}
+
+export interface ActivityLogOptions {
+  /** `<dataDir>/activity.json`; undefined keeps the log in memory only. */
+  file?: string;
+  /** Entries kept (oldest dropped first); default 10 000. */
+  maxEntries?: number;
+  /** Appends within this window are written together; default 500 ms. */
+  writeDelayMs?: number;
+  logger?: Logger;
+}
+
+const fileVersion = 1;
+const defaultLimit = 200;
+
+/**
+ * The app's record of every tool call: who, which tool and API, how long, how it ended, and the error message; never
+ * arguments, results or secrets. Bounded; persisted as one JSON document replaced atomically after a short delay, so
+ * a kill -9 at any moment leaves the last complete write. A file that does not parse is set aside, not fatal.
+ */
+export class ActivityLog {
+  readonly #options: ActivityLogOptions;
+  readonly #max: number;
+  readonly #listeners = new Set<(entry: ActivityEntryView) => void>();
+  #entries: StoredEntry[] = [];
+  #nextId = 1;
+  #timer?: NodeJS.Timeout;
+  #writing: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  private constructor(options: ActivityLogOptions) {
+    this.#options = options;
+    this.#max = options.maxEntries ?? 10_000;
+  }
+
+  /**
+   * Loads the log from `file` (an absent file is an empty log). Resolves with a `problem` when the file was corrupt:
+   * it is renamed to `<file>.corrupt-<time>` and the log starts empty.
+   */
+  static async open(options: ActivityLogOptions): Promise<{ log: ActivityLog; problem?: string }> {
+    const log = new ActivityLog(options);
+    const problem = options.file ? await log.#load(options.file) : undefined;
+    return { log, problem };
+  }
+
+  /** Adds one call, tells listeners, and schedules a write. */
+  append(entry: NewActivityEntry): ActivityEntryView {
+    const stored = { ...entry, id: this.#nextId++ };
+    this.#entries.push(stored);
+    if (this.#entries.length > this.#max) this.#entries.splice(0, this.#entries.length - this.#max);
+    this.#scheduleWrite();
+    const view = toView(stored);
+    for (const listener of this.#listeners) listener(view);
+    return view;
+  }
+
+  /** Newest first, filtered, at most `filter.limit` (default 200). */
+  list(filter: ActivityFilter = {}): ActivityEntryView[] {
+    const limit = Math.max(0, Math.min(filter.limit ?? defaultLimit, this.#max));
+    const out: ActivityEntryView[] = [];
+    for (let i = this.#entries.length - 1; i >= 0 && out.length < limit; i--) {
+      const entry = this.#entries[i]!;
+      if (matches(entry, filter)) out.push(toView(entry));
+    }
+    return out;
+  }
+
+  /** Per client: calls and errors (including refusals) over the retained entries, and the last call's time. */
+  stats(): Map<string, ClientActivityStats> {
+    const stats = new Map<string, ClientActivityStats>();
+    for (const entry of this.#entries) {
+      const current = stats.get(entry.clientId) ?? { calls: 0, errors: 0 };
+      current.calls++;
+      if (entry.outcome !== 'ok') current.errors++;
+      current.lastActivityAt = entry.at;
+      stats.set(entry.clientId, current);
+    }
+    return stats;
+  }
+
+  onAppended(listener: (entry: ActivityEntryView) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Writes what is pending now (and waits for it); later appends are still kept in memory. */
+  async flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#options.file) this.#writing = this.#writing.then(() => this.#write(this.#options.file!));
+    await this.#writing;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#listeners.clear();
+    await this.flush();
+  }
+
+  #scheduleWrite(): void {
+    if (!this.#options.file || this.#timer || this.#closed) return;
+    this.#timer = setTimeout(() => void this.flush(), this.#options.writeDelayMs ?? 500);
+    this.#timer.unref();
+  }
+
+  async #write(file: string): Promise<void> {
+    try {
+      await writeFileAtomic(file, JSON.stringify({ version: fileVersion, entries: this.#entries }));
+    } catch (error) {
+      this.#options.logger?.warn('the activity log could not be saved', { error });
+    }
+  }
+
+  async #load(file: string): Promise<string | undefined> {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    const entries = parseEntries(text);
+    if (entries) {
+      this.#entries = entries.slice(-this.#max);
+      this.#nextId = (this.#entries.at(-1)?.id ?? 0) + 1;
+      return undefined;
+    }
+    const aside = `${file}.corrupt-${Date.now()}`;
+    await rename(file, aside);
+    this.#options.logger?.warn('the activity log file was unreadable and was set aside', { file: aside });
+    return `The activity log ${file} could not be read; it was moved to ${aside} and a new log was started.`;
+  }
+}
+
+function parseEntries(text: string): StoredEntry[] | undefined {
+  try {
+    const parsed = JSON.parse(text) as { version?: unknown; entries?: unknown };
+    if (parsed?.version !== fileVersion || !Array.isArray(parsed.entries)) return undefined;
+    return parsed.entries.every(isStoredEntry) ? parsed.entries : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isStoredEntry(value: unknown): value is StoredEntry {
+  const entry = value as Partial<StoredEntry> | null;
+  return typeof entry === 'object' && entry !== null && typeof entry.id === 'number' && typeof entry.at === 'number'
+    && typeof entry.clientId === 'string' && typeof entry.tool === 'string' && ['ok', 'error', 'denied'].includes(entry.outcome as string);
+}
+
+function matches(entry: StoredEntry, filter: ActivityFilter): boolean {
+  return (filter.clientId === undefined || entry.clientId === filter.clientId)
+    && (filter.tool === undefined || entry.tool === filter.tool)
+    && (filter.outcome === undefined || entry.outcome === filter.outcome);
+}
+
+function toView(entry: StoredEntry): ActivityEntryView {
+  const view: ActivityEntryView = {
+    id: entry.id, at: new Date(entry.at).toISOString(), clientId: entry.clientId, clientName: entry.clientName ?? '',
+    tool: entry.tool, durationMs: entry.durationMs, outcome: entry.outcome,
+  };
+  if (entry.api !== undefined) view.api = entry.api;
+  if (entry.error !== undefined) view.error = entry.error;
+  return view;
+}
