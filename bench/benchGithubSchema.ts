@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseSchemaSdl } from '../electron/core/graphql/parseSchemaSdl.ts';
@@ -11,7 +11,7 @@ export interface GithubSchemaOptions {
   dir: string;
   /** Tools the gateway should list in total: generated operations plus the 3 default introspection tools. */
   tools: number;
-  /** Fresh child processes measured for the cold start (the median is reported). */
+  /** Fresh child processes measured for the cold start, and again for the restart (medians are reported). */
   coldStarts: number;
   warmup: number;
   calls: number;
@@ -37,8 +37,12 @@ export interface GithubSchemaResult {
   tools: number;
   schemaWarnings: number;
   loadErrors: string[];
+  /** Each with an empty compile cache and data folder (a first start, or after an upgrade). */
   coldStarts: ColdStart[];
   coldStartMedian: ColdStart;
+  /** Each with the caches a previous start left behind, inputs unchanged (the everyday restart). */
+  restarts: ColdStart[];
+  restartMedian: ColdStart;
   /** tools/list through the SDK client (includes its result validation), and as a raw POST (server + transfer). */
   listViaSdk: Summary;
   listRaw: Summary;
@@ -67,11 +71,14 @@ export async function benchGithubSchema(options: GithubSchemaOptions): Promise<G
     '',
   ].join('\n'));
   const coldStarts: ColdStart[] = [];
+  for (let run = 0; run < options.coldStarts; run += 1) coldStarts.push((await measureColdStart(configPath, await freshCaches(options.dir))).coldStart);
+  const kept = await freshCaches(options.dir);
+  await measureColdStart(configPath, kept); // leaves the caches a restart finds
+  const restarts: ColdStart[] = [];
   let ready: Ready | undefined;
   for (let run = 0; run < options.coldStarts; run += 1) {
-    const last = run === options.coldStarts - 1;
-    const measured = await measureColdStart(configPath, last ? options : undefined);
-    coldStarts.push(measured.coldStart);
+    const measured = await measureColdStart(configPath, kept, run === options.coldStarts - 1 ? options : undefined);
+    restarts.push(measured.coldStart);
     ready = measured.ready;
   }
   return {
@@ -81,13 +88,27 @@ export async function benchGithubSchema(options: GithubSchemaOptions): Promise<G
     loadErrors: ready!.errors,
     coldStarts,
     coldStartMedian: medianColdStart(coldStarts),
+    restarts,
+    restartMedian: medianColdStart(restarts),
     ...ready!.lists!,
   };
+}
+
+/** An empty compile cache (NODE_COMPILE_CACHE) and data folder for a child, as after an install or upgrade. */
+interface Caches {
+  compileCache: string;
+  dataDir: string;
+}
+
+async function freshCaches(dir: string): Promise<Caches> {
+  const root = await mkdtemp(path.join(dir, 'caches-'));
+  return { compileCache: path.join(root, 'compile'), dataDir: path.join(root, 'data') };
 }
 
 interface Ready {
   event: string;
   endpoint: string;
+  key?: string;
   tools: number;
   errors: string[];
   bootMs: number;
@@ -97,19 +118,19 @@ interface Ready {
   lists?: { listViaSdk: Summary; listRaw: Summary; listBytes: number };
 }
 
-async function measureColdStart(configPath: string, listLoop?: { warmup: number; calls: number }): Promise<{ coldStart: ColdStart; ready: Ready }> {
+async function measureColdStart(configPath: string, caches: Caches, listLoop?: { warmup: number; calls: number }): Promise<{ coldStart: ColdStart; ready: Ready }> {
   const spawned = performance.now();
   // The node flags of `npm start` (package.json), so RSS is what a user's headless app would show.
-  const child = startChild(path.join(here, 'runCore.ts'), [configPath], ['--max-semi-space-size=8']);
+  const child = startChild(path.join(here, 'runCore.ts'), [configPath, caches.dataDir], ['--max-semi-space-size=8'], { NODE_COMPILE_CACHE: caches.compileCache });
   try {
     const ready = await child.next<Ready>('ready', 60_000);
     const readyAt = performance.now();
-    const { client, transport } = await connectHttp(ready.endpoint);
+    const { client, transport } = await connectHttp(ready.endpoint, ready.key);
     await client.listTools();
     const listed = performance.now();
     child.send('rss');
     const { rss, heapUsed } = await child.next<{ event: string; rss: number; heapUsed: number }>('rss');
-    if (listLoop) ready.lists = await measureLists(ready.endpoint, client, transport.sessionId!, listLoop);
+    if (listLoop) ready.lists = await measureLists(ready.endpoint, client, transport.sessionId!, listLoop, ready.key);
     await client.close();
     const coldStart = { totalMs: listed - spawned, bootMs: ready.bootMs, importMs: ready.importMs, startCoreMs: ready.startCoreMs, firstListMs: listed - readyAt, cpuMs: ready.cpuMs, rssBytes: rss, heapUsedBytes: heapUsed };
     return { coldStart, ready };
@@ -123,10 +144,11 @@ async function measureLists(
   client: Awaited<ReturnType<typeof connectHttp>>['client'],
   sessionId: string,
   loop: { warmup: number; calls: number },
+  key?: string,
 ): Promise<{ listViaSdk: Summary; listRaw: Summary; listBytes: number }> {
   const viaSdk = await timeCalls(loop, async () => void (await client.listTools()));
   let listBytes = 0;
-  const raw = await timeCalls(loop, async () => void (listBytes = (await listRaw(endpoint, sessionId)).length));
+  const raw = await timeCalls(loop, async () => void (listBytes = (await listRaw(endpoint, sessionId, key)).length));
   return { listViaSdk: viaSdk, listRaw: raw, listBytes };
 }
 
@@ -142,10 +164,13 @@ async function timeCalls(loop: { warmup: number; calls: number }, call: () => Pr
 }
 
 /** tools/list as a plain POST in the SDK client's session: what the server and the wire cost without client parsing. */
-async function listRaw(endpoint: string, sessionId: string): Promise<string> {
+async function listRaw(endpoint: string, sessionId: string, key?: string): Promise<string> {
   const response = await fetch(endpoint, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' },
+    headers: {
+      'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18',
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+    },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
   });
   const text = await response.text();

@@ -11,6 +11,22 @@ export interface ToolCallOptions {
   dir: string;
   warmup: number;
   calls: number;
+  /** Gateway tool calls (counted from its first) after which its RSS and heap are read, e.g. [1000, 10000]. */
+  memoryCheckpoints: number[];
+}
+
+/** The gateway process's memory after `calls` tool calls: RSS as it stands, then the V8 heap right after a full GC. */
+export interface MemoryPoint {
+  calls: number;
+  rss: number;
+  heapAfterGc: number;
+}
+
+export interface ToolCallResult {
+  contenders: ContenderResult[];
+  memory: MemoryPoint[];
+  /** Failed gateway calls during the memory run. */
+  memoryFailures: number;
 }
 
 /** The one request all three contenders send upstream: no variables, since mcp-graphql forwards them as a string. */
@@ -20,11 +36,12 @@ const here = import.meta.dirname;
 
 /**
  * (a) One tool call, four ways, round-robin against the same upstream (the demo tasks API in its own process):
- * a direct GraphQL POST with fetch (the baseline), the same POST through a bare HTTP relay process (the floor for
- * two loopback hops), the gateway (SDK client → our MCP server in its own process → the API), and mcp-graphql over
- * stdio (SDK client → its process → the API).
+ * a direct GraphQL POST with fetch (the baseline), the same POST through a keep-alive node:http relay process (the
+ * floor for two loopback hops), the gateway (SDK client → our MCP server in its own process → the API), and
+ * mcp-graphql over stdio (SDK client → its process → the API). Then (f) the gateway alone up to the memory
+ * checkpoints.
  */
-export async function benchToolCall(options: ToolCallOptions): Promise<ContenderResult[]> {
+export async function benchToolCall(options: ToolCallOptions): Promise<ToolCallResult> {
   const closers: (() => Promise<unknown>)[] = [];
   try {
     const upstream = startChild(path.join(here, 'runUpstream.ts'));
@@ -35,20 +52,23 @@ export async function benchToolCall(options: ToolCallOptions): Promise<Contender
     const { url: relayUrl } = await relay.next<{ event: string; url: string }>('ready');
     const gateway = await startGateway(options.dir, url);
     closers.push(() => gateway.child.stop());
-    const { client: viaGateway } = await connectHttp(gateway.endpoint);
+    const { client: viaGateway } = await connectHttp(gateway.endpoint, gateway.key);
     closers.push(() => viaGateway.close());
     const { client: viaPeer, pid: peerPid } = await connectStdio(mcpGraphqlScript(), { ENDPOINT: url });
     closers.push(() => viaPeer.close());
-    return await measureInterleaved(
+    const callGateway = () => callOk(viaGateway, 'BenchTasks', {});
+    const contenders = await measureInterleaved(
       [
         { name: 'direct', run: () => postDirect(url) },
         { name: 'relay', run: () => postDirect(relayUrl), pid: relay.child.pid },
-        { name: 'gateway', run: () => callOk(viaGateway, 'BenchTasks', {}), pid: gateway.child.child.pid },
+        { name: 'gateway', run: callGateway, pid: gateway.child.child.pid },
         { name: 'mcp-graphql', run: () => callOk(viaPeer, 'query-graphql', { query: benchQuery }), pid: peerPid },
       ],
       options.warmup,
       options.calls,
     );
+    await viaPeer.close(); // only the gateway runs from here on
+    return { contenders, ...(await measureMemory(gateway.child, callGateway, options.warmup + options.calls, options.memoryCheckpoints)) };
   } finally {
     for (const close of closers.reverse()) await close().catch(() => {});
   }
@@ -62,7 +82,23 @@ export async function writeBenchOperation(dir: string): Promise<string> {
   return operations;
 }
 
-async function startGateway(dir: string, upstreamUrl: string): Promise<{ child: BenchChild; endpoint: string }> {
+/** Calls the gateway sequentially up to each checkpoint (counting the `done` calls so far) and reads its memory there. */
+async function measureMemory(child: BenchChild, call: () => Promise<boolean>, done: number, checkpoints: number[]): Promise<Omit<ToolCallResult, 'contenders'>> {
+  const memory: MemoryPoint[] = [];
+  let calls = done;
+  let memoryFailures = 0;
+  for (const checkpoint of checkpoints) {
+    for (; calls < checkpoint; calls += 1) if (!(await call())) memoryFailures += 1;
+    child.send('rss');
+    const { rss } = await child.next<{ event: string; rss: number }>('rss');
+    child.send('gc');
+    const { heapUsed } = await child.next<{ event: string; heapUsed: number }>('rss');
+    memory.push({ calls, rss, heapAfterGc: heapUsed });
+  }
+  return { memory, memoryFailures };
+}
+
+async function startGateway(dir: string, upstreamUrl: string): Promise<{ child: BenchChild; endpoint: string; key?: string }> {
   const operations = await writeBenchOperation(dir);
   const configPath = path.join(dir, 'tasks.yaml');
   await writeFile(configPath, [
@@ -75,9 +111,10 @@ async function startGateway(dir: string, upstreamUrl: string): Promise<{ child: 
     '    customScalars: { DateTime: { type: string, format: date-time } }',
     '',
   ].join('\n'));
-  const child = startChild(path.join(here, 'runCore.ts'), [configPath]);
-  const ready = await child.next<{ event: string; endpoint: string }>('ready');
-  return { child, endpoint: ready.endpoint };
+  // The node flags of `npm start` (package.json), so memory is what a user's app would show; --expose-gc for (f).
+  const child = startChild(path.join(here, 'runCore.ts'), [configPath, path.join(dir, 'data-tasks')], ['--max-semi-space-size=8', '--expose-gc']);
+  const ready = await child.next<{ event: string; endpoint: string; key?: string }>('ready');
+  return { child, endpoint: ready.endpoint, key: ready.key };
 }
 
 async function postDirect(url: string): Promise<boolean> {

@@ -4,9 +4,10 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 
 const clientInfo = { name: 'graphql-mcp-desktop-bench', version: '0' };
 
-/** The official SDK client over Streamable HTTP, as an MCP host would connect to the app. */
-export async function connectHttp(endpoint: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
-  const transport = new StreamableHTTPClientTransport(new URL(endpoint));
+/** The official SDK client over Streamable HTTP, as an MCP host would connect to the app, with its access key. */
+export async function connectHttp(endpoint: string, key?: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+  const requestInit = key ? { headers: { authorization: `Bearer ${key}` } } : undefined;
+  const transport = new StreamableHTTPClientTransport(new URL(endpoint), { requestInit });
   const client = new Client(clientInfo);
   await client.connect(transport);
   return { client, transport };

@@ -1,21 +1,27 @@
 // Bench child: starts the core with a config file in a fresh process and reports how long that took and its memory.
-// `node bench/runCore.ts CONFIG` prints {"event":"ready",...}; stdin "rss" prints {"event":"rss",...}; EOF stops it.
+// `node bench/runCore.ts CONFIG DATA_DIR` prints {"event":"ready",...} with a fresh access key for the bench's clients;
+// stdin "rss" prints {"event":"rss",...}; "gc" (with --expose-gc) collects first; EOF stops it.
+// The compile cache lives where NODE_COMPILE_CACHE points (the bench gives each "empty cache" run a fresh folder).
 import { enableCompileCache } from 'node:module';
 import { createInterface } from 'node:readline';
 
 enableCompileCache(); // as scripts/start.ts does, so cold starts are measured the way `npm start` runs
 
-const configPath = process.argv[2];
-if (!configPath) throw new Error('usage: node bench/runCore.ts CONFIG');
+const [configPath, dataDir] = process.argv.slice(2);
+if (!configPath || !dataDir) throw new Error('usage: node bench/runCore.ts CONFIG DATA_DIR');
 const beforeImport = performance.now();
 const [{ startCore }, { silentLogger }] = await Promise.all([import('../electron/core/startCore.ts'), import('../electron/core/log/Logger.ts')]);
 const imported = performance.now();
-const core = await startCore({ configPath, openExternal: async () => {}, logger: silentLogger, port: 0, watch: false });
+const core = await startCore({ configPath, dataDir, openExternal: async () => {}, logger: silentLogger, port: 0, watch: false });
 const started = performance.now();
 const print = (value: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(value)}\n`);
+// /mcp serves approved local clients only: the bench's clients use an access key, as a user's script would.
+const created = await core.bridge['keys:create'](`bench-${process.pid}`, false);
 print({
   event: 'ready',
   endpoint: core.endpoint,
+  key: created.ok ? created.value.key : undefined,
+  keyError: created.ok ? undefined : created.error.message,
   tools: core.registry.listTools().length,
   errors: core.problems().filter((problem) => problem.severity === 'error').map((problem) => problem.message).slice(0, 5),
   // performance.now() counts from process start, so these include Node's own boot.
@@ -28,7 +34,9 @@ print({
 });
 const input = createInterface({ input: process.stdin });
 input.on('line', (line) => {
-  if (line.trim() !== 'rss') return;
+  const command = line.trim();
+  if (command !== 'rss' && command !== 'gc') return;
+  if (command === 'gc') (globalThis as { gc?: () => void }).gc?.();
   const memory = process.memoryUsage();
   print({ event: 'rss', rss: memory.rss, heapUsed: memory.heapUsed });
 });

@@ -11,9 +11,9 @@ export interface BenchChild {
   stop(): Promise<void>;
 }
 
-/** Spawns `node [...nodeArgs] <script> ...args` with this process's Node (the project's Node 24). */
-export function startChild(script: string, args: string[] = [], nodeArgs: string[] = []): BenchChild {
-  const child = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+/** Spawns `node [...nodeArgs] <script> ...args` with this process's Node (the project's Node 24), `env` added. */
+export function startChild(script: string, args: string[] = [], nodeArgs: string[] = [], env: Record<string, string> = {}): BenchChild {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const lines: { event: string }[] = [];
   const waiters = new Set<() => void>();
   let stderr = '';
