@@ -16,18 +16,23 @@ import { appRoot } from './appRoot.ts';
 import { startCore, type CoreHandle } from './startCore.ts';
 import { isStdioLaunch, runStdioBridge } from './bridge/runStdioBridge.ts';
 import { serveUi, type UiServer } from './ui/serveUi.ts';
+import { keysUsage, runKeysCommand } from './clients/runKeysCommand.ts';
+import { reportPendingClients } from './clients/reportPendingClients.ts';
+import { defaultDataDir } from './store/defaultDataDir.ts';
 
 /** The built renderer, shared with the Electron window. */
 const rendererDir = path.join(appRoot, 'dist', 'renderer');
 
 const usage = `Usage: npm start -- [--config FILE] [--port N] [--log-level error|warn|info|debug]
        npm start -- logout        sign out: revoke the refresh token and delete it from the keychain
-       npm start --silent -- --stdio   relay MCP on stdin/stdout to the running app (for stdio-only clients)`;
+       npm start --silent -- --stdio   relay MCP on stdin/stdout to the running app (for stdio-only clients)
+${keysUsage}`;
 
 /** Headless mode: the whole app without Electron, printing the lines a user acts on to stdout. */
 export async function runCli(argv: string[]): Promise<number> {
   // Before anything else: stdout is the MCP client's protocol channel from here on.
   if (isStdioLaunch(argv)) return runStdioBridge();
+  if (argv[0] === 'keys') return runKeysCommand(argv.slice(1), { dataDir: defaultDataDir(), out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) });
   const parsed = parseCliArgs(argv);
   if ('error' in parsed) {
     process.stderr.write(`${parsed.error}\n${usage}\n`);
@@ -46,6 +51,7 @@ export async function runCli(argv: string[]): Promise<number> {
     report(core);
     process.stdout.write(`MCP endpoint: ${core.endpoint}\n`);
     const ui = await serveWindow(core, logger);
+    reportPendingClients((listener) => core.bridge.subscribe(listener), ui?.url, (line) => process.stdout.write(line));
     if (!stop.requested()) await signInIfNeeded(core);
     await stop.stopped;
     await ui?.close();
