@@ -12,6 +12,8 @@ import { memorySecretStore } from './secrets/memorySecretStore.ts';
 import { AppError } from './errors.ts';
 import type { Logger } from './log/Logger.ts';
 import { serveMcp, type McpHttpServer } from './mcp/serveMcp.ts';
+import { createMcpServer } from './mcp/createMcpServer.ts';
+import { startBridge } from './bridge/startBridge.ts';
 import { indexToolInfo, ToolGateway } from './mcp/ToolGateway.ts';
 import { ActivityLog } from './activity/ActivityLog.ts';
 import { createActivityBridgePart } from './activity/createActivityBridgePart.ts';
@@ -111,6 +113,9 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
     const mcp = await listenMcp({ gateway, authority }, options.port ?? source.config.server.port, source, options.logger);
     cleanups.push(() => mcp.close());
     await authority.attach(mcp.url);
+    const bridgeSocket = await startBridge({ dataDir, authority, warnings: source.warnings, logger: options.logger, onToolsChanged: (listener) => gateway.onToolsChanged(listener),
+      createServer: (principal) => createMcpServer(gateway, { version: appVersion, principal: () => authority.principalOf(principal.clientId), logger: options.logger }) });
+    if (bridgeSocket) cleanups.push(() => bridgeSocket.close());
     const problems = () => [...source.warnings, ...registry.problems()];
     // A sign-in in progress is cancelled first: no grant is saved after the user asked to quit (issue 7, item 3).
     const close = async () => { auth.close(); for (const cleanup of cleanups.reverse()) await cleanup(); };

@@ -8,7 +8,8 @@ import { bridgeSocketPath } from '../../electron/core/bridge/bridgeSocketPath.ts
 import { appNotRunningMessage } from '../../electron/core/bridge/relayStdio.ts';
 import { startGraphqlServer, type TestGraphqlServer } from '../helpers/graphqlServer.ts';
 import { createTestCatalog } from '../helpers/testCatalog.ts';
-import { initializeRequest, makeTempHome, node24, spawnRelay, waitFor, type TempHome } from '../helpers/bridge/bridgeHarness.ts';
+import { bridgeClient, bridgeTransport, decideFirstPending, initializeRequest, makeTempHome, node24, spawnRelay, startTestCore, waitFor, writeHelloConfig, type TempHome } from '../helpers/bridge/bridgeHarness.ts';
+import type { CoreHandle } from '../../electron/core/startCore.ts';
 import { createTestAuthority, testServerFactory, type TestAuthority } from '../helpers/bridge/testAuthority.ts';
 
 let upstream: TestGraphqlServer;
@@ -151,5 +152,48 @@ describe('K5: stdio bridge socket', () => {
     expect(await relay.exited).toBe(1);
     expect(relay.stderr()).toBe(`${appNotRunningMessage}\n`);
     expect(relay.stdout()).toBe('');
+  });
+});
+
+describe('K5: approval and revocation through the running core', () => {
+  let home: TempHome;
+  let core: CoreHandle;
+  beforeAll(async () => {
+    home = await makeTempHome();
+    core = await startTestCore(home, await writeHelloConfig(home.configHome, upstream.url));
+  });
+  afterAll(async () => {
+    await core?.close();
+    await home?.remove();
+  });
+
+  it('K5: a client the user denies in the app gets an error for its initialize, and its bridge closes with exit 1', async () => {
+    const relay = spawnRelay(home);
+    relay.send(initializeRequest(1, 'Denied client'));
+    await decideFirstPending(core, 'deny');
+    expect(await relay.exited).toBe(1);
+    expect(JSON.parse(relay.stdout())).toMatchObject({ jsonrpc: '2.0', id: 1, error: { code: -32001 } });
+    expect(relay.stderr()).toMatch(/closed the connection/);
+    const clients = await core.bridge['clients:list']();
+    expect(clients.ok && clients.value.map((client) => client.name)).not.toContain('Denied client');
+  });
+
+  it('K5: revoking a bridge client in the app cuts its live session at once', async () => {
+    const client = bridgeClient('Revoked client');
+    const transport = bridgeTransport(home);
+    cleanups.push(() => client.close());
+    const connected = client.connect(transport);
+    await decideFirstPending(core, 'allow-read');
+    await connected;
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    let closed = false;
+    transport.onclose = () => (closed = true);
+
+    const clients = await core.bridge['clients:list']();
+    const approved = clients.ok ? clients.value.find((entry) => entry.name === 'Revoked client') : undefined;
+    expect(approved?.kind).toBe('bridge');
+    expect(await core.bridge['clients:revoke'](approved!.clientId)).toEqual({ ok: true, value: undefined });
+    await waitFor(() => closed);
+    await expect(client.callTool({ name: 'Hello', arguments: {} })).rejects.toThrow();
   });
 });

@@ -1,11 +1,16 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { appRoot } from '../../../electron/core/appRoot.ts';
 import { appFolderName } from '../../../electron/core/config/defaultConfigPath.ts';
+import { silentLogger } from '../../../electron/core/log/Logger.ts';
+import { memorySecretStore } from '../../../electron/core/secrets/memorySecretStore.ts';
+import { startCore, type CoreHandle } from '../../../electron/core/startCore.ts';
+import type { ClientDecision, PendingClientView } from '../../../electron/ipc/contract.ts';
+import { testSchemaSource } from '../graphqlServer.ts';
 
 /** Node 24 from node_modules (the system Node may be older and lack type stripping). */
 export const node24 = path.join(appRoot, 'node_modules', '.bin', 'node');
@@ -77,3 +82,30 @@ export const initializeRequest = (id: number, name = 'Claude Desktop (test)') =>
   jsonrpc: '2.0', id, method: 'initialize',
   params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name, version: '0.9.0' } },
 });
+
+/** A config folder with one API (no token needed) served by `endpoint` and one operation, `Hello`. */
+export async function writeHelloConfig(dir: string, endpoint: string): Promise<string> {
+  await mkdir(path.join(dir, 'ops'), { recursive: true });
+  await writeFile(path.join(dir, 'schema.graphql'), testSchemaSource);
+  await writeFile(path.join(dir, 'ops', 'Hello.graphql'), 'query Hello($name: String) { hello(name: $name) }\n');
+  await writeFile(path.join(dir, 'config.yaml'), `server: { port: 0 }\napis:\n  - name: test\n    endpoint: ${endpoint}\n    schema: { file: ./schema.graphql }\n    operations: [./ops]\n`);
+  return path.join(dir, 'config.yaml');
+}
+
+/** Starts the whole core on that config, with its data folder (and so its bridge socket) in the temp home. */
+export function startTestCore(home: TempHome, configPath: string): Promise<CoreHandle> {
+  return startCore({ configPath, dataDir: home.dataDir, openExternal: async () => {}, logger: silentLogger, port: 0, watch: true, secrets: memorySecretStore() });
+}
+
+/** Waits for the client's approval request in the app and decides it, as the window's Allow/Deny buttons do. */
+export async function decideFirstPending(core: CoreHandle, decision: ClientDecision): Promise<PendingClientView> {
+  let pending: PendingClientView[] = [];
+  await waitFor(async () => {
+    const answer = await core.bridge['clients:pending']();
+    pending = answer.ok ? answer.value : [];
+    return pending.length > 0;
+  });
+  const decided = await core.bridge['clients:decide'](pending[0]!.requestId, decision);
+  if (!decided.ok) throw new Error(decided.error.message);
+  return pending[0]!;
+}

@@ -1,0 +1,65 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mcpServerName } from '../../../electron/core/mcp/createMcpServer.ts';
+import { appVersion, type CoreHandle } from '../../../electron/core/startCore.ts';
+import { startGraphqlServer, type TestGraphqlServer } from '../../helpers/graphqlServer.ts';
+import { bridgeClient, bridgeTransport, collectStderr, decideFirstPending, makeTempHome, startTestCore, waitFor, writeHelloConfig, type TempHome } from '../../helpers/bridge/bridgeHarness.ts';
+
+let upstream: TestGraphqlServer;
+let home: TempHome;
+let core: CoreHandle;
+const cleanups: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  upstream = await startGraphqlServer();
+  home = await makeTempHome();
+  core = await startTestCore(home, await writeHelloConfig(home.configHome, upstream.url));
+});
+afterAll(async () => {
+  await core?.close();
+  await upstream?.close();
+  await home?.remove();
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('stdio bridge against the running core (node electron/core/cli.ts --stdio as a child)', () => {
+  it('relays a whole session for the SDK stdio client once the user approves it in the app', async () => {
+    const client = bridgeClient();
+    const transport = bridgeTransport(home);
+    const stderr = collectStderr(transport);
+    cleanups.push(() => client.close());
+    const connected = client.connect(transport);
+    const request = await decideFirstPending(core, 'allow-read');
+    expect(request).toMatchObject({ name: 'Claude Desktop (test)', kind: 'bridge', identity: 'self-asserted' });
+    await connected;
+    expect(client.getServerVersion()).toEqual({ name: mcpServerName, version: appVersion });
+
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name)).toContain('Hello');
+    const result = await client.callTool({ name: 'Hello', arguments: { name: 'bridge' } });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual({ data: { hello: 'Hello, bridge!' } });
+    expect(upstream.requests.at(-1)?.headers.authorization).toBeUndefined(); // no local credential travels upstream
+
+    // A hot reload reaches the bridged client as notifications/tools/list_changed.
+    let listChanged = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => void listChanged++);
+    await writeFile(path.join(home.configHome, 'ops', 'Echo.graphql'), 'query Echo($text: String) { echo(text: $text) }\n');
+    await waitFor(() => listChanged > 0);
+    expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('Echo');
+    expect(stderr()).toBe('');
+  });
+
+  it('lets an approved client reconnect without asking again', async () => {
+    const client = bridgeClient();
+    cleanups.push(() => client.close());
+    await client.connect(bridgeTransport(home)); // approved in the previous test under the same name
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    const pending = await core.bridge['clients:pending']();
+    expect(pending.ok && pending.value).toEqual([]);
+  });
+});
