@@ -25,10 +25,10 @@ if (args.includes('--stdio')) {
   const { runStdioBridge } = await import('../electron/core/bridge/runStdioBridge.ts');
   process.exit(await runStdioBridge());
 }
-// --help and logout print a line or two and exit: no Electron, no window build, no "headless mode" notice (issue 7).
+// --help, logout and keys print a line or two and exit: no Electron, no window build, no "headless mode" notice (issue 7).
 const optionsWithValue = new Set(['--config', '--port', '--log-level']);
 const positionals = args.filter((arg, index) => !arg.startsWith('-') && !optionsWithValue.has(args[index - 1] ?? ''));
-if (args.includes('--help') || args.includes('-h') || positionals[0] === 'logout') {
+if (args.includes('--help') || args.includes('-h') || positionals[0] === 'logout' || positionals[0] === 'keys') {
   const { runCli } = await import('../electron/core/cli.ts');
   process.exit(await runCli(args));
 }
