@@ -1,7 +1,7 @@
 import { pipeline, type Readable } from 'node:stream';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate, type Gunzip } from 'node:zlib';
-import { Agent, buildConnector, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { buildConnector, Dispatcher } from 'undici';
 import { AppError } from '../errors.ts';
 import { trustedCertificates } from './trustedCertificates.ts';
 import type { UpstreamClient, UpstreamRequest, UpstreamResponse, UpstreamSendOptions } from './UpstreamClient.ts';
@@ -19,6 +19,12 @@ const acceptEncoding = 'gzip, deflate, br';
 const loopbackHosts = ['localhost', '127.0.0.1', '[::1]'];
 const noop = () => {};
 
+type Undici = typeof import('undici');
+
+// undici is imported on the first upstream call: its module graph costs ~100-250 ms of CPU, off the start-up path.
+let undici: Promise<Undici> | undefined;
+const loadUndici = () => (undici ??= import('undici'));
+
 /**
  * Creates a pooled keep-alive client on undici's `request` (no fetch: no redirects followed, no web streams). The
  * connection pool, the proxy choice and the trusted roots are set up on the first request.
@@ -29,12 +35,15 @@ const noop = () => {};
 export function createUpstreamClient(options: UpstreamClientOptions = {}): UpstreamClient {
   let dispatcher: Dispatcher | undefined;
   return {
-    send: (upstreamRequest, sendOptions) => send(upstreamRequest, sendOptions, (dispatcher ??= createDispatcher(options))),
+    send: async (upstreamRequest, sendOptions) => {
+      const lib = await loadUndici();
+      return send(lib, upstreamRequest, sendOptions, (dispatcher ??= createDispatcher(lib, options)));
+    },
     close: async () => dispatcher?.close(),
   };
 }
 
-async function send(upstreamRequest: UpstreamRequest, options: UpstreamSendOptions, dispatcher: Dispatcher): Promise<UpstreamResponse> {
+async function send({ request }: Undici, upstreamRequest: UpstreamRequest, options: UpstreamSendOptions, dispatcher: Dispatcher): Promise<UpstreamResponse> {
   const { url, method, headers, body } = upstreamRequest;
   const response = await request(url, { method, headers: { ...headers, 'accept-encoding': acceptEncoding }, body, signal: options.signal, dispatcher });
   const { statusCode: status, headers: received } = response;
@@ -89,10 +98,10 @@ function drop(stream: Readable): void {
   stream.destroy();
 }
 
-function createDispatcher(options: UpstreamClientOptions): Dispatcher {
+function createDispatcher({ Agent, EnvHttpProxyAgent, buildConnector }: Undici, options: UpstreamClientOptions): Dispatcher {
   const env = options.env ?? process.env;
   const secureContext = once(() => createSecureContext({ ca: trustedCertificates(options.ca) }));
-  const agentOptions = { connect: lazyTlsConnector(secureContext), keepAliveTimeout: 30_000, connections: 16 };
+  const agentOptions = { connect: lazyTlsConnector(buildConnector, secureContext), keepAliveTimeout: 30_000, connections: 16 };
   const httpProxy = env.http_proxy ?? env.HTTP_PROXY ?? '';
   const httpsProxy = env.https_proxy ?? env.HTTPS_PROXY ?? '';
   const noProxy = (env.no_proxy ?? env.NO_PROXY ?? '').trim();
@@ -103,12 +112,12 @@ function createDispatcher(options: UpstreamClientOptions): Dispatcher {
 }
 
 /** A connector that builds the TLS context (OS store included, ~100 ms) only when the first https: connection opens. */
-function lazyTlsConnector(secureContext: () => SecureContext): buildConnector.connector {
-  const plain = buildConnector({});
+function lazyTlsConnector(build: typeof buildConnector, secureContext: () => SecureContext): buildConnector.connector {
+  const plain = build({});
   let secure: buildConnector.connector | undefined;
   return (connectOptions, callback) => {
     if (connectOptions.protocol !== 'https:') return plain(connectOptions, callback);
-    secure ??= buildConnector({ secureContext: secureContext() } as buildConnector.BuildOptions);
+    secure ??= build({ secureContext: secureContext() } as buildConnector.BuildOptions);
     return secure(connectOptions, callback);
   };
 }
