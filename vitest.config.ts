@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 10_000 } },
+      // Differential fuzzing (thousands of generated cases, a few seconds of CPU); FUZZ_SEED replays a failure.
+      { test: { name: 'fuzz', include: ['test/fuzz/**/*.test.ts'], testTimeout: 60_000 } },
       {
         test: {
           name: 'integration',

@@ -37,8 +37,20 @@ const builtInScalars: Record<string, JsonSchema> = {
  * @see https://spec.graphql.org/October2021/#sec-Input-Coercion
  */
 export function typeToJsonSchema(type: GraphQLInputType, context: JsonSchemaContext): JsonSchema {
-  if (isNonNullType(type)) return nonNullSchema(type.ofType, context);
+  if (isNonNullType(type)) return refuseNull(nonNullSchema(type.ofType, context));
   return allowNull(nonNullSchema(type, context));
+}
+
+/**
+ * A non-null position. A schema that does not constrain the type (a custom scalar the config does not describe, or
+ * describes without `type`) accepts null, which GraphQL refuses there: found by test/fuzz.
+ */
+function refuseNull(schema: JsonSchema): JsonSchema {
+  const { type } = schema;
+  if (typeof type === 'string') return type === 'null' ? { ...schema, not: { type: 'null' } } : schema;
+  if (Array.isArray(type)) return type.includes('null') ? { ...schema, type: type.filter((each) => each !== 'null') } : schema;
+  if ('$ref' in schema) return schema; // An input object: `type: object` where it is defined.
+  return 'not' in schema ? { allOf: [schema, { not: { type: 'null' } }] } : { ...schema, not: { type: 'null' } };
 }
 
 function nonNullSchema(type: GraphQLInputType, context: JsonSchemaContext): JsonSchema {
@@ -103,7 +115,7 @@ function inputObjectSchema(type: GraphQLInputObjectType, context: JsonSchemaCont
   const required: string[] = [];
   for (const field of Object.values(type.getFields())) {
     // A @oneOf field is nullable in SDL, yet the one value given must not be null.
-    const schema = type.isOneOf ? nonNullSchema(field.type, context) : typeToJsonSchema(field.type, context);
+    const schema = type.isOneOf ? refuseNull(nonNullSchema(field.type, context)) : typeToJsonSchema(field.type, context);
     const fieldDefault = field.defaultValue === undefined ? undefined : internalValueToJson(field.defaultValue, field.type);
     properties[field.name] = describe(schema, [field.description, deprecationNote(field.deprecationReason)], fieldDefault);
     if (isNonNullType(field.type) && field.defaultValue === undefined) required.push(field.name);

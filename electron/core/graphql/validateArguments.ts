@@ -14,7 +14,8 @@ const addFormats = ((formatsModule as unknown as { default?: unknown }).default 
  * @see https://json-schema.org/draft/2020-12/json-schema-validation
  */
 export function createArgumentValidator(): ArgumentValidator {
-  const ajv = new Ajv2020({ allErrors: true, strict: false, validateSchema: false, logger: false });
+  // verbose: errors carry their sub-schema, so `not: { type: null }` can be reported as "must not be null".
+  const ajv = new Ajv2020({ allErrors: true, strict: false, validateSchema: false, logger: false, verbose: true });
   addFormats(ajv);
   const compiled = new WeakMap<object, ValidateFunction>();
   return (inputSchema, args) => {
@@ -66,5 +67,6 @@ function formatError(error: ErrorObject): string {
     return `${path}: must be one of ${params.allowedValues.map((value) => JSON.stringify(value)).join(', ')}`;
   }
   if (error.keyword === 'type') return `${path}: must be ${[params.type].flat().join(' or ')}`;
+  if (error.keyword === 'not' && (error.schema as { type?: unknown } | undefined)?.type === 'null') return `${path}: must not be null`;
   return `${path}: ${error.message ?? error.keyword}`;
 }

@@ -88,6 +88,16 @@ describe('validateArguments', () => {
     ]);
   });
 
+  it('refuses null in non-null positions of custom scalars the config leaves untyped (found by test/fuzz)', () => {
+    const { inputSchema } = toolOf('non-null-open-scalar', JSON.parse(readFileSync(join(fixtures, 'non-null-open-scalar/config.json'), 'utf8')));
+    expect(validateArguments(inputSchema, { pick: { raw: { any: [1] } }, items: [0, 'x', {}], on: '2026-12-07', maybe: null })).toEqual([]);
+    expect(validateArguments(inputSchema, { pick: { raw: null }, items: [null], on: null })).toEqual([
+      '/pick/raw: must not be null',
+      '/items/0: must not be null',
+      '/on: must not be null',
+    ]);
+  });
+
   it('treats missing arguments as an empty object', () => {
     expect(validateArguments(toolOf('lists-of-lists').inputSchema, undefined)).toEqual(["/: must have required property 'rows'"]);
   });
