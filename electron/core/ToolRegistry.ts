@@ -45,8 +45,8 @@ type Entry = { api: ApiState; tool: OperationTool; definition: OperationTool } |
  * call, and hot-reloads on file changes.
  */
 export class ToolRegistry implements ToolCatalog {
-  readonly #options: ToolRegistryOptions;
-  readonly #states: ApiState[];
+  #options: ToolRegistryOptions;
+  #states: ApiState[];
   readonly #listeners = new Set<() => void>();
   readonly #problemListeners = new Set<() => void>();
   readonly #watchers: FSWatcher[] = [];
@@ -54,6 +54,7 @@ export class ToolRegistry implements ToolCatalog {
   #entries = new Map<string, Entry>();
   #list: ToolDefinition[] = [];
   #duplicates: Problem[] = [];
+  #disabled = new Set<string>();
   /** Pooled keep-alive HTTP clients for tool calls, per trust setting (`ca`). */
   readonly #upstream = new UpstreamClients();
 
@@ -98,7 +99,7 @@ export class ToolRegistry implements ToolCatalog {
   }
 
   async #callTool(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<CallToolResult> {
-    const entry = this.#entries.get(name);
+    const entry = this.#disabled.has(name) ? undefined : this.#entries.get(name);
     if (!entry) return errorResult(`Unknown tool "${name}". Call tools/list for the current tools.`);
     const violations = validateArguments(entry.definition.inputSchema, args);
     if (violations.length > 0) return errorResult(`Invalid arguments for ${name}:\n${violations.join('\n')}`);
@@ -112,13 +113,47 @@ export class ToolRegistry implements ToolCatalog {
   async reload(apiName: string): Promise<void> {
     const state = this.#states.find((candidate) => candidate.api.name === apiName);
     if (!state) return;
-    const before = JSON.stringify(this.#list);
-    const problemsBefore = JSON.stringify(this.problems());
+    const before = this.#snapshot();
     await this.#load(state);
     this.#index();
-    if (JSON.stringify(this.#list) !== before) for (const listener of this.#listeners) listener();
+    this.#announce(before);
+  }
+
+  /**
+   * Applies a new config (the file was edited, or Settings changed it) without a restart: every API is loaded again
+   * from the new config and the watchers follow its files. Listeners hear only what actually changed.
+   */
+  async reconfigure(config: AppConfig, authorizer: ApiAuthorizer): Promise<void> {
+    const before = this.#snapshot();
+    this.close();
+    this.#options = { ...this.#options, config, authorizer };
+    this.#states = config.apis.map((api) => ({ api, tools: [], problems: [] }));
+    await Promise.all(this.#states.map((state) => this.#load(state)));
+    this.#index();
+    if (this.#options.watch) this.#watchAll();
+    this.#announce(before);
+  }
+
+  /** Tools the user turned off: absent from tools/list and unknown to tools/call, for every client. */
+  setDisabled(names: Iterable<string>): void {
+    const before = this.#snapshot();
+    this.#disabled = new Set(names);
+    this.#index();
+    this.#announce(before);
+  }
+
+  isEnabled(name: string): boolean {
+    return !this.#disabled.has(name);
+  }
+
+  #snapshot(): { tools: string; problems: string } {
+    return { tools: JSON.stringify(this.#list), problems: JSON.stringify(this.problems()) };
+  }
+
+  #announce(before: { tools: string; problems: string }): void {
+    if (JSON.stringify(this.#list) !== before.tools) for (const listener of this.#listeners) listener();
     // A broken edit keeps the tool list as it was, so problems are announced on their own.
-    if (JSON.stringify(this.problems()) !== problemsBefore) for (const listener of this.#problemListeners) listener();
+    if (JSON.stringify(this.problems()) !== before.problems) for (const listener of this.#problemListeners) listener();
   }
 
   /** Called when the problems list changed after a reload (tool changes alone go to onToolsChanged). */
@@ -184,7 +219,7 @@ export class ToolRegistry implements ToolCatalog {
     }
     this.#entries = entries;
     this.#duplicates = duplicates;
-    this.#list = [...entries.values()].map(({ definition }) => toDefinition(definition));
+    this.#list = [...entries].filter(([name]) => !this.#disabled.has(name)).map(([, { definition }]) => toDefinition(definition));
   }
 
   #watchAll(): void {

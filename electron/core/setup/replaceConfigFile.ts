@@ -7,6 +7,8 @@ export interface ReplaceConfigFileOptions {
   /** The text the file held when it was read (undefined: it did not exist); a different text now means someone else wrote it. */
   expected: string | undefined;
   now(): number;
+  /** Keep a timestamped copy of the previous file (default true). */
+  backup?: boolean;
 }
 
 const staleLockMs = 30_000;
@@ -24,7 +26,7 @@ export async function replaceConfigFile(file: string, text: string, options: Rep
   try {
     const current = await readIfExists(target);
     if (current !== options.expected) throw new AppError('SETUP_WRITE_FAILED', `${file} changed while it was being updated; nothing was written, try again`);
-    const backup = current === undefined ? undefined : `${target}.${timestamp(options.now())}.bak`;
+    const backup = current === undefined || options.backup === false ? undefined : `${target}.${timestamp(options.now())}.bak`;
     if (backup) await copyFile(target, backup);
     const mode = current === undefined ? 0o600 : (await stat(target)).mode & 0o777;
     await writeThenRename(target, text, mode);

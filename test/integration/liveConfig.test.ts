@@ -1,0 +1,134 @@
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApprovalPolicies } from '../../electron/core/approvals/ApprovalPolicies.ts';
+import { createAuth } from '../../electron/core/auth/createAuth.ts';
+import { loadConfig } from '../../electron/core/config/loadConfig.ts';
+import { createLogger } from '../../electron/core/log/Logger.ts';
+import { memorySecretStore } from '../../electron/core/secrets/memorySecretStore.ts';
+import { createSwappableAuth } from '../../electron/core/settings/createSwappableAuth.ts';
+import { startLiveConfig, type LiveConfigService } from '../../electron/core/settings/startLiveConfig.ts';
+import { ToolRegistry } from '../../electron/core/ToolRegistry.ts';
+import type { MainEvent } from '../../electron/ipc/contract.ts';
+
+const logger = createLogger({ level: 'error', write: () => {} });
+const schema = 'type Query { task(id: ID!): String, tasks: [String] }\ntype Mutation { addTask(title: String!): String }\n';
+const config = (port: number, ops = './ops', extra = '') => `# Tasks for the team
+server:
+  port: ${port}   # fixed so client setups keep working
+apis:
+  - name: tasks   # our own API
+    endpoint: http://127.0.0.1:4000/graphql
+    schema: { file: ./schema.graphql }
+    operations: [${ops}]
+    mutations: explicit
+    introspection: { introspect: false, search: false, validate: false }
+${extra}`;
+
+let dir: string;
+let file: string;
+let service: LiveConfigService;
+let registry: ToolRegistry;
+let policies: ApprovalPolicies;
+const events: MainEvent[] = [];
+
+async function start(text: string): Promise<void> {
+  await writeFile(file, text);
+  const { config: loaded, warnings } = await loadConfig(file, { env: {} });
+  const authOptions = { secrets: memorySecretStore(), openExternal: async () => {}, logger };
+  const swappable = createSwappableAuth(createAuth({ ...authOptions, config: loaded }));
+  registry = await ToolRegistry.create({ config: loaded, authorizer: swappable.auth.authorizer, logger });
+  policies = await ApprovalPolicies.load(path.join(dir, 'data', 'policies.json'), loaded.approvals);
+  service = startLiveConfig({
+    config: loaded, mode: 'config', startupProblems: warnings, env: {}, registry, auth: swappable, authOptions, policies,
+    listeningPort: 47320, toolProblems: () => registry.problems(), logger, watch: true,
+  });
+  service.bridgePart.subscribe!((event) => events.push(event));
+}
+
+/** Waits for the watcher to pick up an edit (no timed assertion: it polls until the condition holds). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'live-config-'));
+  file = path.join(dir, 'config.yaml');
+  await writeFile(path.join(dir, 'schema.graphql'), schema);
+  await mkdir(path.join(dir, 'ops'));
+  await mkdir(path.join(dir, 'more'));
+  await writeFile(path.join(dir, 'ops', 'task.graphql'), 'query Task($id: ID!) { task(id: $id) }\n');
+  await writeFile(path.join(dir, 'more', 'add.graphql'), 'mutation AddTask($title: String!) { addTask(title: $title) }\n');
+  events.length = 0;
+});
+afterEach(async () => {
+  service.live.close();
+  registry.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('config file watching', () => {
+  it('applies an edit made in an editor (write to a temp file, rename over) without a restart', async () => {
+    await start(config(47320));
+    expect(registry.listTools().map((tool) => tool.name)).toEqual(['Task']);
+    await writeFile(`${file}.swp`, config(47320, './ops, ./more', 'approvals: { default: deny }\n'));
+    await rename(`${file}.swp`, file);
+    await until(() => registry.listTools().length === 2);
+    expect(registry.listTools().map((tool) => tool.name).sort()).toEqual(['AddTask', 'Task']);
+    expect(policies.policyFor('any-client', 'tasks')).toBe('deny');
+    await until(() => events.includes('settings:changed'));
+  });
+
+  it('keeps the last good config running on a broken edit and shows the problem at its line, until the file is fixed', async () => {
+    await start(config(47320));
+    await writeFile(file, config(47320).replace('mutations: explicit', 'mutations: sometimes'));
+    await until(() => service.problems().length > 0);
+    const [problem] = service.problems();
+    expect(problem).toMatchObject({ severity: 'error', file, line: 9, key: 'apis[0].mutations' });
+    expect(service.problems().at(-1)?.message).toContain('last good config keeps running');
+    expect(registry.listTools().map((tool) => tool.name)).toEqual(['Task']);
+    expect(events).toContain('problems:changed');
+    await writeFile(file, config(47320, './more'));
+    await until(() => service.problems().length === 0 && registry.listTools()[0]?.name === 'AddTask');
+  });
+
+  it('says a changed port takes effect at the next start', async () => {
+    await start(config(47320));
+    await service.live.update({ port: 47399 });
+    expect(service.problems()).toMatchObject([{ severity: 'warning', message: expect.stringContaining('listens on 47320 until it restarts') }]);
+  });
+});
+
+describe('settings:update', () => {
+  it('writes the change back keeping comments and order, and applies it at once', async () => {
+    await start(config(47320));
+    const result = await service.bridgePart['settings:update']!({ approvals: { default: 'allow' }, apis: [{ name: 'tasks', operations: ['./ops', './more'] }] });
+    expect(result).toMatchObject({ ok: true, value: { approvals: { default: 'allow' }, apis: [{ name: 'tasks', operations: ['./ops', './more'] }] } });
+    const text = await readFile(file, 'utf8');
+    for (const comment of ['# Tasks for the team', '# fixed so client setups keep working', '# our own API']) expect(text).toContain(comment);
+    expect(text.indexOf('server:')).toBeLessThan(text.indexOf('apis:'));
+    expect(registry.listTools()).toHaveLength(2);
+    expect(policies.policyFor('c', 'tasks')).toBe('allow');
+  });
+
+  it('refuses a change the config file would refuse, naming the key, and writes nothing', async () => {
+    await start(config(47320));
+    const before = await readFile(file, 'utf8');
+    const result = await service.bridgePart['settings:update']!({ apis: [{ name: 'tasks', endpoint: 'ftp://example.com/graphql' }] });
+    expect(result).toMatchObject({ ok: false, error: { code: 'CONFIG_INVALID', message: expect.stringContaining('apis[0].endpoint') } });
+    expect(await readFile(file, 'utf8')).toBe(before);
+    const unknown = await service.bridgePart['settings:update']!({ apis: [{ name: 'shop', endpoint: 'https://x' }] });
+    expect(unknown).toMatchObject({ ok: false, error: { message: expect.stringContaining('No API named "shop"') } });
+  });
+
+  it("keeps the demo's settings read-only", async () => {
+    await start(config(47320));
+    const demo = startLiveConfig({
+      config: { server: { port: 47320 }, apis: [] }, mode: 'demo', startupProblems: [], env: {}, registry, auth: createSwappableAuth(createAuth({ config: { server: { port: 0 }, apis: [] }, secrets: memorySecretStore(), openExternal: async () => {}, logger })),
+      authOptions: { secrets: memorySecretStore(), openExternal: async () => {}, logger }, policies, listeningPort: 47320, toolProblems: () => [], logger, watch: false,
+    });
+    expect(await demo.bridgePart['settings:get']!()).toMatchObject({ ok: true, value: { writable: false } });
+    expect(await demo.bridgePart['settings:update']!({ port: 1 })).toMatchObject({ ok: false, error: { code: 'SETTINGS_READ_ONLY' } });
+  });
+});
