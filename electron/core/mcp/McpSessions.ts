@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Principal } from '../clients/LocalAuthority.ts';
 import type { Logger } from '../log/Logger.ts';
 import { createMcpServer } from './createMcpServer.ts';
+import { JsonHttpTransport } from './JsonHttpTransport.ts';
 import { sendJsonRpcError } from './sendJsonRpcError.ts';
 import type { ToolGateway } from './ToolGateway.ts';
 
@@ -37,14 +38,19 @@ export interface LiveSession {
   clientVersion?: string;
   connectedAt: number;
   lastSeenAt: number;
+  /** A GET stream is open: the client is listening for notifications (unknown for bridge sessions). */
+  listening?: boolean;
 }
+
+/** JsonHttpTransport, or the SDK's Streamable HTTP transport when POSTs are answered as SSE streams. */
+type SessionTransport = Transport & { handleRequest(req: IncomingMessage, res: ServerResponse, parsedBody?: unknown): Promise<void> };
 
 interface Session {
   /** The approved client that opened it; only that client's credential reaches it. */
   clientId: string;
   connectedAt: number;
   server: Server;
-  transport: StreamableHTTPServerTransport;
+  transport: SessionTransport;
   lastSeen: number;
   /** Open GET streams: a client listening for notifications is live and not idle. */
   streams: number;
@@ -81,19 +87,15 @@ export class McpSessions {
 
   /** Handles an `initialize` POST in a new session of this client, making room within the caps if it can. */
   async start(req: IncomingMessage, res: ServerResponse, body: unknown, principal: Principal): Promise<void> {
-    const refusal = this.#makeRoom(principal.clientId);
-    if (refusal) return sendJsonRpcError(res, refusal.status, -32000, refusal.message, { 'retry-after': '5' });
     const { clientId } = principal;
+    const transport: SessionTransport = await this.#createTransport((id) => {
+      const now = this.#options.now();
+      this.#sessions.set(id, { clientId, server, transport, connectedAt: now, lastSeen: now, streams: 0 });
+    });
+    const refusal = this.#makeRoom(clientId);
+    if (refusal) return sendJsonRpcError(res, refusal.status, -32000, refusal.message, { 'retry-after': '5' });
     this.#pending.set(clientId, (this.#pending.get(clientId) ?? 0) + 1);
     const server = createMcpServer(this.#options.gateway, { version: this.#options.version, logger: this.#options.logger, principal: () => this.#options.principalOf(clientId) });
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: randomUUID,
-      enableJsonResponse: this.#options.enableJsonResponse,
-      onsessioninitialized: (id) => {
-        const now = this.#options.now();
-        this.#sessions.set(id, { clientId, server, transport, connectedAt: now, lastSeen: now, streams: 0 });
-      },
-    });
     server.onclose = () => {
       if (transport.sessionId && this.#sessions.delete(transport.sessionId)) this.#changed();
     };
@@ -107,6 +109,16 @@ export class McpSessions {
       // An initialize that failed validation never got a session id: nothing can reach this server again.
       if (transport.sessionId === undefined) void server.close().catch(() => {});
     }
+  }
+
+  /**
+   * JSON responses (the default) use the app's own transport: no per-request leak (SDK issue #2559) and no web-stream
+   * adapters. The SDK's transport, loaded only then, serves the SSE-response mode.
+   */
+  async #createTransport(onsessioninitialized: (sessionId: string) => void): Promise<SessionTransport> {
+    if (this.#options.enableJsonResponse) return new JsonHttpTransport({ sessionIdGenerator: randomUUID, onsessioninitialized });
+    const { StreamableHTTPServerTransport } = await import('@modelcontextprotocol/sdk/server/streamableHttp.js');
+    return new StreamableHTTPServerTransport({ sessionIdGenerator: randomUUID, onsessioninitialized });
   }
 
   /**
@@ -138,7 +150,7 @@ export class McpSessions {
     const now = this.#options.now();
     return [...this.#sessions].filter(([, session]) => this.#isLive(session, now)).map(([id, session]) => {
       const client = session.server.getClientVersion();
-      return { clientId: session.clientId, id: id.slice(0, 8), clientName: client?.name, clientVersion: client?.version, connectedAt: session.connectedAt, lastSeenAt: session.lastSeen };
+      return { clientId: session.clientId, id: id.slice(0, 8), clientName: client?.name, clientVersion: client?.version, connectedAt: session.connectedAt, lastSeenAt: session.lastSeen, listening: session.streams > 0 };
     });
   }
 
