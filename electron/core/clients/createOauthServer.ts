@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 import type { Logger } from '../log/Logger.ts';
-import { applyLocalClientPolicy } from './applyLocalClientPolicy.ts';
+import { applyLocalClientPolicy, isLoopbackRedirectUri } from './applyLocalClientPolicy.ts';
 import type { ClientRegistry } from './ClientRegistry.ts';
 import { createConsentRoutes, type ConsentRoutes } from './createConsentRoutes.ts';
 import { FailureLimiter } from './FailureLimiter.ts';
@@ -192,14 +192,9 @@ function localPolicyValidator(errors: OidcErrors) {
 function restrictUnverifiedClients(provider: OidcProvider, isUnverifiedClient: (clientId: string) => boolean): void {
   const allowed = provider.Client.prototype.redirectUriAllowed;
   provider.Client.prototype.redirectUriAllowed = function redirectUriAllowed(this: { clientId: string }, value: string) {
-    if (isUnverifiedClient(this.clientId)) return isLoopbackHttp(value);
+    if (isUnverifiedClient(this.clientId)) return isLoopbackRedirectUri(value);
     return allowed.call(this, value);
   };
-}
-
-function isLoopbackHttp(value: string): boolean {
-  const url = URL.parse(value);
-  return url !== null && url.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname) && url.username === '' && !value.includes('#');
 }
 
 // Failed token requests per source and per client: past the limit they get 429; successful ones are never held up (J14).
