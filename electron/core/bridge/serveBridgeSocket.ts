@@ -39,6 +39,8 @@ export interface BridgeSessionInfo {
   clientVersion?: string;
   connectedAt: number;
   lastSeenAt: number;
+  /** Always true: one duplex connection carries the client's notifications for as long as it is open. */
+  listening: true;
 }
 
 export interface BridgeSocketServer {
@@ -138,7 +140,7 @@ async function startSession(transport: SocketTransport, principal: Principal, cl
   const now = Date.now();
   const connection: Connection = {
     server, transport,
-    info: { id: randomBytes(4).toString('hex'), clientId: principal.clientId, clientName: client.name, clientVersion: client.version, connectedAt: now, lastSeenAt: now },
+    info: { id: randomBytes(4).toString('hex'), clientId: principal.clientId, clientName: client.name, clientVersion: client.version, connectedAt: now, lastSeenAt: now, listening: true },
   };
   server.onclose = () => {
     if (context.connections.delete(connection)) context.changed();

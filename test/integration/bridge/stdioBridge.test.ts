@@ -45,6 +45,12 @@ describe('stdio bridge against the running core (node electron/core/cli.ts --std
     expect(result.structuredContent).toEqual({ data: { hello: 'Hello, bridge!' } });
     expect(upstream.requests.at(-1)?.headers.authorization).toBeUndefined(); // no local credential travels upstream
 
+    // The window lists the bridge client as connected, with this session, like any other client.
+    const clients = await core.bridge['clients:list']();
+    const listed = clients.ok ? clients.value.find((entry) => entry.name === 'Claude Desktop (test)') : undefined;
+    expect(listed).toMatchObject({ kind: 'bridge', identity: 'self-asserted', access: 'read' });
+    expect(listed?.sessions).toMatchObject([{ clientName: 'Claude Desktop (test)', clientVersion: '0.9.0' }]);
+
     // A hot reload reaches the bridged client as notifications/tools/list_changed.
     let listChanged = 0;
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => void listChanged++);
