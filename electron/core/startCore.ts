@@ -14,6 +14,7 @@ import type { Logger } from './log/Logger.ts';
 import { serveMcp, type McpHttpServer } from './mcp/serveMcp.ts';
 import { createMcpServer } from './mcp/createMcpServer.ts';
 import { startBridge } from './bridge/startBridge.ts';
+import { joinLiveSessions } from './bridge/joinLiveSessions.ts';
 import { indexToolInfo, ToolGateway } from './mcp/ToolGateway.ts';
 import { ActivityLog } from './activity/ActivityLog.ts';
 import { createActivityBridgePart } from './activity/createActivityBridgePart.ts';
@@ -120,7 +121,7 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
     // A sign-in in progress is cancelled first: no grant is saved after the user asked to quit (issue 7, item 3).
     const close = async () => { auth.close(); for (const cleanup of cleanups.reverse()) await cleanup(); };
     const bridge = createCoreBridge({ registry, mcp, auth, mode: source.mode, configPath: source.config.configPath, version: appVersion, problems, parts: [authority.bridgePart, approvals.bridgePart, setupBridgePart({ endpoint: mcp.url }),
-      createActivityBridgePart({ activity, authority, mcp, policyOf: (id) => approvals.policies.policyOf(id), onPolicyChanged: (listener) => approvals.policies.onChanged(listener) })] });
+      createActivityBridgePart({ activity, authority, mcp: joinLiveSessions(mcp, bridgeSocket), policyOf: (id) => approvals.policies.policyOf(id), onPolicyChanged: (listener) => approvals.policies.onChanged(listener) })] });
     return { bridge, endpoint: mcp.url, mode: source.mode, configPath: source.config.configPath, registry, mcp, gateway, activity, auth, authority, approvals, problems, close };
   } catch (error) {
     for (const cleanup of cleanups.reverse()) await cleanup();
