@@ -1,6 +1,7 @@
+import { connect, type Socket } from 'node:net';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serveBridgeSocket, type BridgeSocketServer } from '../../../electron/core/bridge/serveBridgeSocket.ts';
+import { serveBridgeSocket, type BridgeSocketServer, type ServeBridgeSocketOptions } from '../../../electron/core/bridge/serveBridgeSocket.ts';
 import { mcpServerName } from '../../../electron/core/mcp/createMcpServer.ts';
 import { startGraphqlServer, type TestGraphqlServer } from '../../helpers/graphqlServer.ts';
 import { createTestCatalog, helloTool, type TestCatalog } from '../../helpers/testCatalog.ts';
@@ -18,13 +19,13 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function serve(): Promise<{ home: TempHome; authority: TestAuthority; catalog: TestCatalog; bridge: BridgeSocketServer }> {
+async function serve(limits: Partial<ServeBridgeSocketOptions> = {}): Promise<{ home: TempHome; authority: TestAuthority; catalog: TestCatalog; bridge: BridgeSocketServer }> {
   const home = await makeTempHome();
   cleanups.push(home.remove);
   const authority = createTestAuthority();
   const catalog = createTestCatalog(upstream.url);
   const bridge = await serveBridgeSocket({
-    dataDir: home.dataDir, authority,
+    ...limits, dataDir: home.dataDir, authority,
     createServer: testServerFactory(catalog, authority),
     onToolsChanged: (listener) => catalog.onToolsChanged(listener),
   });
@@ -123,5 +124,42 @@ describe('serveBridgeSocket refusals', () => {
     authority.revoke(bridge.liveSessions()[0]!.clientId);
     expect(await relay.exited).toBe(1);
     expect(bridge.liveSessions()).toEqual([]);
+  });
+});
+
+/** A raw connection to the bridge socket: what arrives, and when it closes. */
+function rawConnection(socketPath: string): { socket: Socket; received(): string; closed: Promise<void> } {
+  const socket = connect(socketPath);
+  let text = '';
+  socket.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  socket.on('error', () => {});
+  return { socket, received: () => text, closed: new Promise((resolve) => socket.once('close', () => resolve())) };
+}
+
+describe('serveBridgeSocket limits', () => {
+  it('closes a connection whose line grows past the limit, before any approval is asked', async () => {
+    const { authority, bridge } = await serve({ maxLineBytes: 1024 });
+    const connection = rawConnection(bridge.path);
+    connection.socket.write('x'.repeat(4096));
+    await connection.closed;
+    expect(JSON.parse(connection.received())).toMatchObject({ id: null, error: { code: -32600, message: 'A message is longer than 1024 bytes' } });
+    expect(authority.pending).toEqual([]);
+  });
+
+  it('closes a connection that sends no initialize in time', async () => {
+    const { bridge } = await serve({ firstMessageTimeoutMs: 200 });
+    const connection = rawConnection(bridge.path);
+    await connection.closed;
+    expect(connection.received()).toBe('');
+  });
+
+  it('closes a connection that queues too many messages while the user decides', async () => {
+    const { authority, bridge } = await serve();
+    const connection = rawConnection(bridge.path);
+    connection.socket.write(`${JSON.stringify(initializeRequest(1))}\n`);
+    await waitFor(() => authority.pending.length === 1);
+    connection.socket.write(Array.from({ length: 100 }, (_, id) => `${JSON.stringify({ jsonrpc: '2.0', id: id + 2, method: 'ping' })}\n`).join(''));
+    await connection.closed;
+    expect(connection.received()).toContain('Too many messages before the client was approved');
   });
 });
