@@ -31,6 +31,9 @@ export function relayStdio(options: RelayStdioOptions): Promise<number> {
       options.stdin.once('end', () => (inputEnded = true));
       options.stdin.pipe(socket);
       socket.pipe(options.stdout, { end: false });
+      // The client went away (EPIPE): end the relay quietly instead of crashing on an unhandled stream error.
+      options.stdout.once('error', () => socket.destroy());
+      options.stdin.once('error', () => socket.destroy());
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       if (!connected) options.stderr.write(`${describeConnectError(error)}\n`);
