@@ -25,6 +25,11 @@ import { createLocalAuthority, type LocalAuthorityService } from './clients/crea
 import { defaultDataDir } from './store/defaultDataDir.ts';
 import { startApprovals, type ApprovalsService } from './approvals/startApprovals.ts';
 import { setupBridgePart } from './setup/setupBridgePart.ts';
+import { createSwappableAuth } from './settings/createSwappableAuth.ts';
+import { startLiveConfig } from './settings/startLiveConfig.ts';
+import { appPrincipal } from './tools/appPrincipal.ts';
+import { DisabledTools } from './tools/DisabledTools.ts';
+import { toolsBridgePart } from './tools/toolsBridgePart.ts';
 import type { CoreBridge } from '../ipc/contract.ts';
 
 export interface StartCoreOptions {
@@ -84,12 +89,15 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
   const env = options.env ?? process.env;
   const source = await resolveConfig(options.configPath, env, options.logger).catch((error: unknown) => {
     if (!options.keepRunningOnBadConfig || !(AppError.is(error, 'CONFIG_INVALID') || AppError.is(error, 'CONFIG_NOT_FOUND'))) throw error;
-    return brokenConfigSource(error, options.configPath);
+    return brokenConfigSource(error, options.configPath ? path.resolve(options.configPath) : defaultConfigPath({ env }));
   });
   const cleanups: (() => Promise<void> | void)[] = [source.close];
   try {
     const secrets = await chooseSecretStore(options.secrets ?? osSecretStore(), source, options.logger);
-    const auth = createAuth({ config: source.config, secrets, openExternal: options.openExternal, logger: options.logger, callbackTimeoutMs: options.signInTimeoutMs });
+    const authOptions = { secrets, openExternal: options.openExternal, logger: options.logger, callbackTimeoutMs: options.signInTimeoutMs };
+    // One Auth for the app's life: a config edit that changes the sign-in or the APIs swaps what is behind it.
+    const swappableAuth = createSwappableAuth(createAuth({ ...authOptions, config: source.config }));
+    const auth = swappableAuth.auth;
     // The demo IdP forgets its grants when it stops, so the demo's refresh token is revoked and removed with it.
     if (source.mode === 'demo') cleanups.push(() => auth.signOut());
     cleanups.push(() => auth.close());
@@ -105,6 +113,8 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
     cleanups.push(() => authority.close());
     const approvals = await startApprovals({ dataDir, config: source.config.approvals, logger: options.logger, isKnownClient: (id) => authority.principalOf(id) !== undefined });
     cleanups.push(() => approvals.gate.close());
+    const disabledTools = await DisabledTools.load(dataDir, options.logger);
+    registry.setDisabled(disabledTools.names());
     const { log: activity, problem: activityProblem } = await ActivityLog.open({ file: path.join(dataDir, 'activity.json'), logger: options.logger });
     if (activityProblem) source.warnings.push({ severity: 'warning', message: activityProblem });
     cleanups.push(() => activity.close());
@@ -117,10 +127,16 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
     const bridgeSocket = await startBridge({ dataDir, authority, warnings: source.warnings, logger: options.logger, onToolsChanged: (listener) => gateway.onToolsChanged(listener),
       createServer: (principal) => createMcpServer(gateway, { version: appVersion, principal: () => authority.principalOf(principal.clientId), logger: options.logger }) });
     if (bridgeSocket) cleanups.push(() => bridgeSocket.close());
-    const problems = () => [...source.warnings, ...registry.problems()];
+    const live = startLiveConfig({
+      config: source.config, mode: source.mode, startupProblems: source.warnings, env, registry, auth: swappableAuth, authOptions, policies: approvals.policies,
+      listeningPort: Number(new URL(mcp.url).port), toolProblems: () => registry.problems(), logger: options.logger, watch: options.watch ?? true,
+    });
+    cleanups.push(() => live.live.close());
+    const problems = live.problems;
+    const tools = toolsBridgePart({ registry, disabled: disabledTools, auth, apis: () => live.live.config.apis, run: (name, args, signal) => gateway.call(appPrincipal, name, args, signal) });
     // A sign-in in progress is cancelled first: no grant is saved after the user asked to quit (issue 7, item 3).
     const close = async () => { auth.close(); for (const cleanup of cleanups.reverse()) await cleanup(); };
-    const bridge = createCoreBridge({ registry, mcp, auth, mode: source.mode, configPath: source.config.configPath, version: appVersion, problems, parts: [authority.bridgePart, approvals.bridgePart, setupBridgePart({ endpoint: mcp.url }),
+    const bridge = createCoreBridge({ registry, mcp, auth, mode: source.mode, configPath: source.config.configPath, version: appVersion, problems, parts: [authority.bridgePart, approvals.bridgePart, setupBridgePart({ endpoint: mcp.url }), live.bridgePart, tools,
       createActivityBridgePart({ activity, authority, mcp: joinLiveSessions(mcp, bridgeSocket), policyOf: (id) => approvals.policies.policyOf(id), onPolicyChanged: (listener) => approvals.policies.onChanged(listener) })] });
     return { bridge, endpoint: mcp.url, mode: source.mode, configPath: source.config.configPath, registry, mcp, gateway, activity, auth, authority, approvals, problems, close };
   } catch (error) {
@@ -175,7 +191,7 @@ async function chooseSecretStore(store: SecretStore, source: ConfigSource, logge
 function brokenConfigSource(error: AppError, configPath: string | undefined): ConfigSource {
   const listed = (error.details.problems as Problem[] | undefined) ?? [];
   const warnings: Problem[] = listed.length > 0 ? listed : [{ severity: 'error', message: error.message, ...(configPath ? { file: configPath } : {}) }];
-  warnings.push({ severity: 'error', message: 'No tools are served until the config file is fixed; restart the app after editing it.' });
+  warnings.push({ severity: 'error', message: 'No tools are served until the config file is fixed; it is watched, so saving the fixed file applies it.', ...(configPath ? { file: configPath } : {}) });
   return { config: { configPath, server: { port: 0 }, apis: [] }, warnings, mode: 'config', close: async () => {} };
 }
 

@@ -183,7 +183,7 @@ describe('engine: a config it cannot load', () => {
       const problems = await core.bridge['problems:list']();
       const listed = problems.ok ? problems.value : [];
       expect(listed).toEqual(expect.arrayContaining([expect.objectContaining({ file, line: 2, key: 'apis[0].name' }), expect.objectContaining({ file, line: 3, key: 'apis[0].endpoint' })]));
-      expect(listed.at(-1)?.message).toContain('restart the app');
+      expect(listed.at(-1)?.message).toContain('saving the fixed file applies it');
     } finally {
       await core.close();
       rmSync(dir, { recursive: true, force: true });
