@@ -71,7 +71,11 @@ export class ActivityLog {
 
   /** Adds one call, tells listeners, and schedules a write. */
   append(entry: NewActivityEntry): ActivityEntryView {
-    const stored = { ...entry, id: this.#nextId++ };
+    // Field by field: whatever else a caller's object holds (arguments, results) is never kept.
+    const { at, clientId, clientName, tool, api, durationMs, outcome, error } = entry;
+    const stored: StoredEntry = { id: this.#nextId++, at, clientId, clientName, tool, durationMs, outcome };
+    if (api !== undefined) stored.api = api;
+    if (error !== undefined) stored.error = error;
     this.#entries.push(stored);
     if (this.#entries.length > this.#max) this.#entries.splice(0, this.#entries.length - this.#max);
     this.#scheduleWrite();

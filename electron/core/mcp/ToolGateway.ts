@@ -7,6 +7,7 @@ import { errorMessages } from '../errors.ts';
 import type { ToolDefinition } from '../graphql/OperationTool.ts';
 import { errorResult } from '../graphql/toToolResult.ts';
 import type { Logger } from '../log/Logger.ts';
+import { scrubSecrets } from '../secrets/scrubSecrets.ts';
 import type { ToolCatalog } from '../ToolCatalog.ts';
 import type { ToolRegistry } from '../ToolRegistry.ts';
 
@@ -130,7 +131,7 @@ export class ToolGateway {
       at: started, clientId: principal.clientId, clientName: principal.name, tool: name.slice(0, 128),
       api: this.#options.describe?.(name)?.api, durationMs: Math.max(0, this.#now() - started), outcome,
     };
-    if (error !== undefined) entry.error = error.slice(0, maxErrorChars);
+    if (error !== undefined) entry.error = scrubSecrets(error).slice(0, maxErrorChars);
     this.#options.activity?.append(entry);
   }
 
