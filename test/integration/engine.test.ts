@@ -93,6 +93,23 @@ describe('engine: SDK client ↔ MCP server ↔ GraphQL API', () => {
     unsubscribe();
   });
 
+  it('records each tool call in activity:list and activity:appended, and counts it in clients:list', async () => {
+    const appended: { tool: string; outcome: string }[] = [];
+    const unsubscribe = core.bridge.subscribe((event, payload) => { if (event === 'activity:appended') appended.push(payload as { tool: string; outcome: string }); });
+    await client.callTool({ name: 'ListProjects', arguments: {} });
+    await client.callTool({ name: 'SearchTasks', arguments: { first: 'ten' } });
+    unsubscribe();
+    expect(appended.map(({ tool, outcome }) => [tool, outcome])).toEqual([['ListProjects', 'ok'], ['SearchTasks', 'error']]);
+    const listed = await core.bridge['activity:list']({ tool: 'ListProjects', limit: 1 });
+    expect(listed.ok && listed.value[0]).toMatchObject({ tool: 'ListProjects', api: 'tasks', outcome: 'ok', clientName: expect.stringMatching(/^engine-test-/) });
+    expect(JSON.stringify(listed)).not.toContain('"arguments"');
+    const clients = await core.bridge['clients:list']();
+    const mine = clients.ok ? clients.value.find((view) => view.sessions.some((session) => session.clientName === 'engine-test')) : undefined;
+    expect(mine?.calls).toBeGreaterThanOrEqual(2);
+    expect(mine?.errors).toBeGreaterThanOrEqual(1);
+    expect(mine?.lastActivityAt).toMatch(/^\d{4}-/);
+  });
+
   it('answers introspection tools from the schema', async () => {
     const result = await client.callTool({ name: 'introspect', arguments: { type: 'Priority' } });
     expect(result.isError).toBeFalsy();
