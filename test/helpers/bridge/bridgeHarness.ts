@@ -50,7 +50,7 @@ export function bridgeClient(name = 'Claude Desktop (test)'): Client {
   return new Client({ name, version: '0.9.0' });
 }
 
-export const waitFor = async (check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> => {
+export const waitFor = async (check: () => boolean | Promise<boolean>, ms = 25_000): Promise<void> => {
   const deadline = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
