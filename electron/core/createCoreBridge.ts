@@ -43,6 +43,7 @@ export function createCoreBridge(options: CreateCoreBridgeOptions): CoreBridge {
   const tools = (): ToolView[] => registry.describeTools().map(({ name, api, kind, definition }) => ({
     name, api, kind, title: definition.title, description: definition.description,
     readOnly: definition.annotations?.readOnlyHint === true, destructive: definition.annotations?.destructiveHint === true,
+    inputSchema: definition.inputSchema, enabled: registry.isEnabled(name),
   }));
   const warnings = (): AudienceWarningView[] => auth.warnings().map(({ api, severity, code, message, expected, actual, fix }) => ({ api, severity, code, message, expected, actual, fix }));
   const base = {
