@@ -50,6 +50,8 @@ describe('stdio bridge against the running core (node electron/core/cli.ts --std
     const listed = clients.ok ? clients.value.find((entry) => entry.name === 'Claude Desktop (test)') : undefined;
     expect(listed).toMatchObject({ kind: 'bridge', identity: 'self-asserted', access: 'read' });
     expect(listed?.sessions).toMatchObject([{ clientName: 'Claude Desktop (test)', clientVersion: '0.9.0' }]);
+    const activity = await core.bridge['activity:list']({ clientId: listed!.clientId });
+    expect(activity.ok && activity.value).toMatchObject([{ clientName: 'Claude Desktop (test)', tool: 'Hello', outcome: 'ok' }]);
 
     // A hot reload reaches the bridged client as notifications/tools/list_changed.
     let listChanged = 0;
@@ -67,5 +69,19 @@ describe('stdio bridge against the running core (node electron/core/cli.ts --std
     expect((await client.listTools()).tools.length).toBeGreaterThan(0);
     const pending = await core.bridge['clients:pending']();
     expect(pending.ok && pending.value).toEqual([]);
+  });
+
+  it("re-lists a bridge client's tools when the user changes its allow-list in the app", async () => {
+    const client = bridgeClient();
+    cleanups.push(() => client.close());
+    await client.connect(bridgeTransport(home));
+    let listChanged = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => void listChanged++);
+    const clients = await core.bridge['clients:list']();
+    const clientId = clients.ok ? clients.value.find((entry) => entry.name === 'Claude Desktop (test)')?.clientId : undefined;
+    expect(await core.bridge['clients:setTools'](clientId!, ['Echo'])).toEqual({ ok: true, value: undefined });
+    await waitFor(() => listChanged > 0);
+    expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(['Echo']);
+    expect((await client.callTool({ name: 'Hello', arguments: {} })).isError).toBe(true);
   });
 });
