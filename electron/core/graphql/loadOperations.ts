@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
@@ -8,13 +8,42 @@ import { buildTools, type BuildToolsOptions, type BuiltTools, type OperationDocu
 const operationExtensions = new Set(['.graphql', '.gql']);
 
 /**
+ * Bounds on one operations source, far above real use (GitHub-sized sets are ~500 small files), so that `operations:
+ * [~]` or a stray huge file is refused with a message instead of walking the disk or filling memory.
+ */
+export const operationLimits: OperationLimits = {
+  /** Folder entries (files and folders) looked at under one operations path. */
+  entries: 20_000,
+  /** `.graphql`/`.gql` files under one operations path. */
+  files: 5000,
+  /** One operation file. */
+  fileBytes: 1024 * 1024,
+  /** One persisted-query manifest. */
+  manifestBytes: 32 * 1024 * 1024,
+} as const;
+
+export interface OperationLimits {
+  entries: number;
+  files: number;
+  fileBytes: number;
+  manifestBytes: number;
+}
+
+export interface LoadOperationsOptions extends BuildToolsOptions {
+  /** Defaults to operationLimits. */
+  limits?: OperationLimits;
+}
+
+class TooManyEntries extends Error {}
+
+/**
  * Reads every operation source of an API (files, folders searched recursively for `.graphql`/`.gql`, Apollo
  * persisted-query manifests) and turns the named operations into tools. Never throws for bad input: unreadable
  * paths and bad operations are problems, and the good operations are still served.
  * @see https://www.apollographql.com/docs/graphos/platform/security/persisted-queries (manifest format)
  */
-export async function loadOperations(sources: readonly OperationSource[], schema: GraphQLSchema, api: ApiConfig, options: BuildToolsOptions = {}): Promise<BuiltTools> {
-  const { documents, problems } = await readOperationDocuments(sources, api.name);
+export async function loadOperations(sources: readonly OperationSource[], schema: GraphQLSchema, api: ApiConfig, options: LoadOperationsOptions = {}): Promise<BuiltTools> {
+  const { documents, problems } = await readOperationDocuments(sources, api.name, options.limits);
   const built = buildTools(documents, schema, api, options);
   return { tools: built.tools, problems: [...problems, ...built.problems] };
 }
@@ -25,23 +54,30 @@ export interface ReadDocuments {
 }
 
 /** The IO half of loadOperations: files and manifests → documents, in a stable (sorted) order. */
-export async function readOperationDocuments(sources: readonly OperationSource[], apiName?: string): Promise<ReadDocuments> {
+export async function readOperationDocuments(sources: readonly OperationSource[], apiName?: string, limits: OperationLimits = operationLimits): Promise<ReadDocuments> {
   const documents: OperationDocument[] = [];
   const problems: Problem[] = [];
   const report = (problem: Problem) => problems.push({ ...problem, api: apiName });
   for (const source of sources) {
-    if ('manifest' in source) documents.push(...(await readManifest(source.manifest, report)));
-    else documents.push(...(await readOperationPath(source.path, report)));
+    if ('manifest' in source) documents.push(...(await readManifest(source.manifest, report, limits)));
+    else documents.push(...(await readOperationPath(source.path, report, limits)));
   }
   return { documents, problems };
 }
 
-async function readOperationPath(path: string, report: (problem: Problem) => void): Promise<OperationDocument[]> {
+async function readOperationPath(path: string, report: (problem: Problem) => void, limits: OperationLimits): Promise<OperationDocument[]> {
   let files: string[];
   try {
-    files = (await stat(path)).isDirectory() ? await listOperationFiles(path) : [path];
+    files = (await stat(path)).isDirectory() ? await listOperationFiles(path, { entries: 0, limit: limits.entries }) : [path];
   } catch (error) {
-    report({ severity: 'error', file: path, message: `Operations path ${describeFsError(error)}` });
+    const message = error instanceof TooManyEntries
+      ? `Operations folder has more than ${limits.entries} files and folders; point "operations" at the folder that holds your .graphql files`
+      : `Operations path ${describeFsError(error)}`;
+    report({ severity: 'error', file: path, message });
+    return [];
+  }
+  if (files.length > limits.files) {
+    report({ severity: 'error', file: path, message: `Operations folder holds ${files.length} .graphql/.gql files; the limit is ${limits.files} per operations path. None were loaded; split them over several APIs or paths` });
     return [];
   }
   if (files.length === 0) report({ severity: 'warning', file: path, message: 'No .graphql or .gql files in this folder' });
@@ -50,6 +86,11 @@ async function readOperationPath(path: string, report: (problem: Problem) => voi
     try {
       // Synchronous on purpose: for hundreds of small files one read each takes ~7 ms in all, where the promise API's
       // open/stat/read/close round trips through the thread pool take ~250 ms one after another (~60 ms in parallel).
+      const size = statSync(file).size;
+      if (size > limits.fileBytes) {
+        report({ severity: 'error', file, message: `Operation file is ${Math.ceil(size / 1024)} KB; the limit is ${Math.ceil(limits.fileBytes / 1024)} KB per file. It was skipped` });
+        continue;
+      }
       documents.push({ file, text: readFileSync(file, 'utf8') });
     } catch (error) {
       report({ severity: 'error', file, message: `Operation file ${describeFsError(error)}` });
@@ -59,13 +100,15 @@ async function readOperationPath(path: string, report: (problem: Problem) => voi
 }
 
 /** Recursive and sorted, so tool order (and golden output) does not depend on the file system. Skips dot-folders. */
-async function listOperationFiles(folder: string): Promise<string[]> {
+async function listOperationFiles(folder: string, seen: { entries: number; limit: number }): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true });
+  seen.entries += entries.length;
+  if (seen.entries > seen.limit) throw new TooManyEntries();
   const files: string[] = [];
   for (const entry of entries.sort((a, b) => compareNames(a.name, b.name))) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const path = join(folder, entry.name);
-    if (entry.isDirectory()) files.push(...(await listOperationFiles(path)));
+    if (entry.isDirectory()) files.push(...(await listOperationFiles(path, seen)));
     else if (operationExtensions.has(extname(entry.name).toLowerCase()) && (entry.isFile() || (entry.isSymbolicLink() && (await isFile(path))))) {
       files.push(path);
     }
@@ -89,9 +132,14 @@ function describeFsError(error: unknown): string {
   return `could not be read (${code ?? 'unknown error'})`;
 }
 
-async function readManifest(file: string, report: (problem: Problem) => void): Promise<OperationDocument[]> {
+async function readManifest(file: string, report: (problem: Problem) => void, limits: OperationLimits): Promise<OperationDocument[]> {
   let text: string;
   try {
+    const { size } = await stat(file);
+    if (size > limits.manifestBytes) {
+      report({ severity: 'error', file, message: `Persisted-query manifest is ${Math.ceil(size / (1024 * 1024))} MB; the limit is ${Math.ceil(limits.manifestBytes / (1024 * 1024))} MB. It was skipped` });
+      return [];
+    }
     text = await readFile(file, 'utf8');
   } catch (error) {
     report({ severity: 'error', file, message: `Persisted-query manifest ${describeFsError(error)}` });
