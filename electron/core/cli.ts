@@ -10,6 +10,7 @@ import { AppError } from './errors.ts';
 import { scrubSecrets } from './secrets/scrubSecrets.ts';
 import { createLogger, type LogLevel } from './log/Logger.ts';
 import { openWithPlatform } from './openWithPlatform.ts';
+import { reportPendingCalls } from './approvals/reportPendingCalls.ts';
 import { describeAuthState } from './auth/AuthState.ts';
 import type { AudienceWarning } from './auth/analyzeAudience.ts';
 import { appRoot } from './appRoot.ts';
@@ -52,6 +53,7 @@ export async function runCli(argv: string[]): Promise<number> {
     process.stdout.write(`MCP endpoint: ${core.endpoint}\n`);
     const ui = await serveWindow(core, logger);
     reportPendingClients((listener) => core.bridge.subscribe(listener), ui?.url, (line) => process.stdout.write(line));
+    reportPendingCalls((listener) => core.bridge.subscribe(listener), ui?.url, (line) => process.stdout.write(line));
     if (!stop.requested()) await signInIfNeeded(core);
     await stop.stopped;
     await ui?.close();
