@@ -84,6 +84,11 @@ test('a newcomer signs in once through the demo IdP and sees the sign-in address
   // The "system browser": the IdP's real login page, opened from the URL the app printed.
   const browserPage = await context.newPage();
   await browserPage.goto(signInUrl);
+  await expect(browserPage.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  for (const scheme of ['light', 'dark'] as const) {
+    await browserPage.emulateMedia({ colorScheme: scheme });
+    await browserPage.screenshot({ path: path.join(screenshotDir, `demo-idp-login-${scheme}.png`), fullPage: true });
+  }
   await browserPage.locator('input[name=login]').fill('alice');
   await browserPage.locator('button[type=submit]').click();
   await expect(browserPage.locator('body')).toContainText(/signed in|close this/i);

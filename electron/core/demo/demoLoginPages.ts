@@ -126,7 +126,7 @@ function renderInteraction(details: Interaction): string {
 }
 
 const introduction =
-  '<p>This is the built-in demo identity provider. It has no passwords: any name signs you in and becomes your user ID.</p>';
+  '<p class="note">This is the built-in demo identity provider. It has no passwords: any name signs you in and becomes your user ID.</p>';
 
 function renderRequested(details: Interaction): string {
   const client = escapeHtml(String(details.params.client_id ?? ''));
@@ -152,14 +152,33 @@ function consentForm(uid: string): string {
 </form>`;
 }
 
+const logo = '<svg aria-hidden="true" width="28" height="28" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#3b4fd8"/><path d="M32 12 49 22v20L32 52 15 42V22z" fill="none" stroke="#fff" stroke-width="4" stroke-linejoin="round"/><circle cx="32" cy="32" r="6" fill="#fff"/></svg>';
+
+// The window's colours and shapes (renderer/src/app.css), so the demo's sign-in looks like part of the app, dark too.
+const pageStyle = `:root{color-scheme:light dark;--bg:#f6f7f9;--surface:#fff;--surface-2:#f0f2f5;--border:#dde1e7;--border-strong:#b9c0ca;--text:#1b1f24;--muted:#5b6470;--accent:#3346c9;--accent-text:#fff;--focus:#3346c9;--danger:#9f1d14;--danger-bg:#fde4e2;--info-bg:#e4ebfd;--info-text:#2a3f9e}
+@media (prefers-color-scheme:dark){:root{--bg:#14161a;--surface:#1c1f24;--surface-2:#252930;--border:#333842;--border-strong:#4a505c;--text:#e6e8eb;--muted:#9aa3ae;--accent:#7d8cff;--accent-text:#0d1030;--focus:#9aa6ff;--danger:#ff9c93;--danger-bg:#401a18;--info-bg:#1d2747;--info-text:#a9b8ff}}
+*{box-sizing:border-box}body{margin:0;background:var(--bg);color:var(--text);font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}
+main{max-width:30rem;margin:3rem auto;padding:0 1rem}
+.brand{display:flex;align-items:center;gap:.55rem;margin-bottom:1rem;font-weight:700}.brand small{font-weight:400;color:var(--muted)}
+.card{background:var(--surface);border:1px solid var(--border);border-radius:10px;padding:1.25rem 1.4rem 1.4rem}
+h1{margin:0 0 .6rem;font-size:1.3rem}p{margin:0 0 .8rem}ul{margin:0 0 1rem;padding-left:1.2rem}
+code{font-family:ui-monospace,'SF Mono','DejaVu Sans Mono',monospace;font-size:.88em;overflow-wrap:anywhere}
+.note{padding:.5rem .7rem;border-radius:6px;background:var(--info-bg);color:var(--info-text);font-size:.92rem}
+label{display:block;font-weight:600;margin-bottom:.25rem}
+input{display:block;width:100%;padding:.5rem .6rem;margin:0 0 1rem;font:inherit;color:inherit;background:var(--bg);border:1px solid var(--border-strong);border-radius:6px}
+button{font:inherit;padding:.45rem 1rem;margin-right:.5rem;border-radius:6px;border:1px solid var(--border);background:var(--surface);color:var(--text);cursor:pointer}
+button[type=submit]{background:var(--accent);border-color:var(--accent);color:var(--accent-text)}
+:focus-visible{outline:2px solid var(--focus);outline-offset:2px}
+.error{padding:.5rem .7rem;border-radius:6px;background:var(--danger-bg);color:var(--danger)}`;
+
 function renderPage(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <title>${escapeHtml(title)} · Demo identity provider</title>
-<style>body{font:16px system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}
-input{display:block;width:100%;padding:.5rem;margin:.25rem 0 1rem;box-sizing:border-box}
-button{padding:.5rem 1rem;margin-right:.5rem}.error{color:#b00020}</style></head>
-<body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
+<style>${pageStyle}</style></head>
+<body><main><div class="brand">${logo}<span>GraphQL MCP Desktop <small>· demo identity provider</small></span></div>
+<div class="card"><h1>${escapeHtml(title)}</h1>${body}</div></main></body></html>`;
 }
 
 /** oidc-provider's error page (bad redirect_uri, unknown client, …): fixed words plus the escaped OAuth error. */
