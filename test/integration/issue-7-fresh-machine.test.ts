@@ -31,7 +31,8 @@ function startWithoutKeytar(env: Record<string, string | undefined>) {
   return { child, output: () => out, exit };
 }
 
-async function waitFor(read: () => string, pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
+// Generous: on first run `npm start` builds the window (vite) before it starts, on a busy 2-core machine.
+async function waitFor(read: () => string, pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const match = read().match(pattern);
@@ -56,7 +57,7 @@ describe('npm start without keytar (a fresh machine without build tools)', () =>
       app.child.kill('SIGTERM');
       await app.exit;
     }
-  });
+  }, 90_000);
 
   it.skipIf(unavailable)('keeps the sign-in in the real Secret Service through the prebuilt backend (@napi-rs/keyring)', async () => {
     const app = startWithoutKeytar({});
@@ -73,5 +74,5 @@ describe('npm start without keytar (a fresh machine without build tools)', () =>
       app.child.kill('SIGTERM');
       await app.exit;
     }
-  });
+  }, 90_000);
 });
