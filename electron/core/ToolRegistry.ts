@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { GraphQLSchema } from 'graphql';
 import type { ApiAuthorizer } from './auth/ApiAuthorizer.ts';
+import type { ToolCache } from './cache/ToolCache.ts';
 import type { ApiConfig, AppConfig, Problem } from './config/AppConfig.ts';
 import { toAppError } from './errors.ts';
 import { executeOperation } from './graphql/executeOperation.ts';
@@ -27,12 +28,16 @@ export interface ToolRegistryOptions {
   watch?: boolean;
   /** How long edits settle before a reload; editors write files in several steps. */
   reloadDelayMs?: number;
+  /** Tool definitions kept across restarts (first loads of schema-file APIs); none in most tests. */
+  toolCache?: ToolCache;
 }
 
 /** One API's loaded state; `tools` keeps the last good version of each tool across broken edits. */
 interface ApiState {
   api: ApiConfig;
   schema?: GraphQLSchema;
+  /** After a tool-cache hit: the schema, parsed when an introspection tool first needs it. */
+  loadSchema?: () => Promise<GraphQLSchema>;
   tools: OperationTool[];
   problems: Problem[];
 }
@@ -105,8 +110,9 @@ export class ToolRegistry implements ToolCatalog {
     if (violations.length > 0) return errorResult(`Invalid arguments for ${name}:\n${violations.join('\n')}`);
     const deps = { api: entry.api.api, upstream: this.#upstream.for(entry.api.api), authorizer: this.#options.authorizer, logger: this.#options.logger };
     if (entry.tool) return executeOperation(entry.tool, args, deps, signal);
-    if (!entry.api.schema) return errorResult(`The schema of API "${entry.api.api.name}" is not loaded; see the app's problems list.`);
-    return callIntrospectionTool(entry.definition.name.slice(entry.api.api.toolPrefix.length), args, { ...deps, schema: entry.api.schema }, signal);
+    const schema = entry.api.schema ?? (await entry.api.loadSchema?.().catch(() => undefined));
+    if (!schema) return errorResult(`The schema of API "${entry.api.api.name}" is not loaded; see the app's problems list.`);
+    return callIntrospectionTool(entry.definition.name.slice(entry.api.api.toolPrefix.length), args, { ...deps, schema }, signal);
   }
 
   /** Reloads one API now (hot reload calls this after edits settle). Keeps the last good tool for a broken file. */
@@ -164,7 +170,7 @@ export class ToolRegistry implements ToolCatalog {
 
   /** Reloads every API whose schema could not be loaded yet (e.g. introspection that needed a sign-in). */
   async reloadUnloaded(): Promise<void> {
-    await Promise.all(this.#states.filter((state) => !state.schema).map((state) => this.reload(state.api.name)));
+    await Promise.all(this.#states.filter((state) => !state.schema && !state.loadSchema).map((state) => this.reload(state.api.name)));
   }
 
   close(): void {
@@ -175,15 +181,30 @@ export class ToolRegistry implements ToolCatalog {
   }
 
   async #load(state: ApiState): Promise<void> {
+    if (await this.#loadFromCache(state)) return;
     const { api } = state;
     const schema = await this.#loadSchema(state);
     if (!schema) return;
     const loaded = await loadOperations(api.operations, schema.schema, api, { serving: state.tools });
     const kept = keepLastGood(state.tools, loaded.tools, loaded.problems);
     state.schema = schema.schema;
+    state.loadSchema = undefined;
     // Kept tools go back where they were, so a broken edit does not reorder tools/list (and send list_changed).
     state.tools = kept.tools.length > 0 ? [...loaded.tools, ...kept.tools].sort(bySource) : loaded.tools;
     state.problems = [...schema.problems, ...loaded.problems, ...kept.problems];
+  }
+
+  /** First load of a schema-file API with a tool cache: its tools without the schema work when inputs are unchanged. */
+  async #loadFromCache(state: ApiState): Promise<boolean> {
+    const cache = this.#options.toolCache;
+    if (!cache || state.schema || state.loadSchema) return false;
+    const loaded = await cache.load(state.api);
+    if (!loaded) return false;
+    state.schema = loaded.schema;
+    state.loadSchema = loaded.loadSchema;
+    state.tools = loaded.tools;
+    state.problems = loaded.problems;
+    return true;
   }
 
   async #loadSchema(state: ApiState): Promise<{ schema: GraphQLSchema; problems: Problem[] } | undefined> {
@@ -195,7 +216,7 @@ export class ToolRegistry implements ToolCatalog {
       return { schema: loaded.schema, problems: loaded.problems.map((problem) => ({ ...problem, api: api.name })) };
     } catch (error) {
       const appError = toAppError(error, 'SCHEMA_INVALID');
-      const kept = state.schema ? ' The last good schema and tools stay in use.' : ' This API serves no tools until it is fixed.';
+      const kept = state.schema || state.loadSchema ? ' The last good schema and tools stay in use.' : ' This API serves no tools until it is fixed.';
       state.problems = [{ severity: 'error', api: api.name, message: `${appError.message}.${kept}`, ...('file' in api.schema ? { file: api.schema.file } : {}) }];
       return undefined;
     }
@@ -214,7 +235,7 @@ export class ToolRegistry implements ToolCatalog {
     };
     for (const state of this.#states) {
       for (const tool of state.tools) add(tool.name, { api: state, tool, definition: tool }, `${tool.source.file}${tool.source.line ? `:${tool.source.line}` : ''}`);
-      if (!state.schema) continue;
+      if (!state.schema && !state.loadSchema) continue;
       for (const definition of introspectionToolDefinitions(state.api)) add(definition.name, { api: state, definition }, `the introspection tools of API "${state.api.name}"`);
     }
     this.#entries = entries;
