@@ -43,9 +43,17 @@ async function readSchemaFile(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'file could not be read';
-    throw new AppError('SCHEMA_INVALID', `${file}: schema ${reason}`, { cause: error, details: { file } });
+    throw new AppError('SCHEMA_INVALID', `${file}: schema ${schemaFileReason((error as NodeJS.ErrnoException).code)}`, { cause: error, details: { file } });
   }
+}
+
+/** Why a schema file could not be read, in words that point at the fix (40k APIs once gave 20k bare "could not be read"). */
+function schemaFileReason(code: string | undefined): string {
+  if (code === 'ENOENT') return 'file not found';
+  if (code === 'EACCES' || code === 'EPERM') return 'file is not readable (permission denied)';
+  if (code === 'EISDIR') return 'file is a folder; point schema.file at the .graphql file';
+  if (code === 'EMFILE' || code === 'ENFILE') return 'file could not be opened: too many open files (configure fewer APIs, or raise the limit: ulimit -n)';
+  return `file could not be read (${code ?? 'unknown error'})`;
 }
 
 /** Tries the full introspection query first, then the plain one for servers that predate `isOneOf` and friends. */

@@ -76,6 +76,16 @@ describe('loadSchema', () => {
     expect(error.message).toBe('/nonexistent/schema.graphql: schema file not found');
   });
 
+  it('says what to fix when the schema path is a folder, not a bare "could not be read" (issue 7)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'schema-folder-'));
+    try {
+      const error = await rejection(loadSchema({ file: folder }, { endpoint: `${base}/graphql` }));
+      expect(error.message).toBe(`${folder}: schema file is a folder; point schema.file at the .graphql file`);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('builds the schema from the endpoint, with @oneOf, when the source is introspection', async () => {
     seen.length = 0;
     const { schema, problems } = await loadSchema({ introspect: true }, { endpoint: `${base}/graphql`, headers: { 'x-client-name': 'mcp' }, fetch });
