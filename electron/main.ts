@@ -1,25 +1,28 @@
 // Composition root: app lifecycle and setupX() wiring only; the work happens in core/ (plain Node) and shell/.
-import { app, type BrowserWindow, type Tray } from 'electron';
+import { app, type BrowserWindow } from 'electron';
 import path from 'node:path';
 import { createLogger } from './core/log/Logger.ts';
 import { startCore } from './core/startCore.ts';
 import { isStdioLaunch, runStdioBridge } from './core/bridge/runStdioBridge.ts';
 import { serveBridgeOverIpc } from './ipc/handle.ts';
 import { createSenderCheck } from './shell/createSenderCheck.ts';
-import { createTray } from './shell/createTray.ts';
+import type { AppTray } from './shell/createTray.ts';
 import { createWindow, showWindow } from './shell/createWindow.ts';
+import { createLaunchAtLogin, hiddenArg } from './shell/launchAtLogin.ts';
 import { openExternal } from './shell/openExternal.ts';
 import { appOrigin, registerAppScheme, serveAppProtocol } from './shell/registerAppProtocol.ts';
+import { setupAutoUpdate } from './shell/setupAutoUpdate.ts';
+import { setupTray } from './shell/setupTray.ts';
 
 const logger = createLogger({ level: process.env.GRAPHQL_MCP_LOG === 'debug' ? 'debug' : 'info', write: (line) => process.stderr.write(line) });
 const rendererDir = path.join(import.meta.dirname, '../renderer');
 const preloadPath = path.join(import.meta.dirname, 'preload.cjs');
-const trayIconPath = path.join(app.getAppPath(), 'build', 'trayIcon.png');
+const trayIconDir = path.join(app.getAppPath(), 'build', 'tray');
 // Development only: the vite dev server on loopback instead of the built files.
 const devUrl = !app.isPackaged && process.env.GRAPHQL_MCP_RENDERER_URL?.startsWith('http://127.0.0.1:') ? process.env.GRAPHQL_MCP_RENDERER_URL : undefined;
 
 let window: BrowserWindow | undefined;
-let tray: Tray | undefined;
+let tray: AppTray | undefined;
 let quitting = false;
 let stop: (() => Promise<void>) | undefined;
 
@@ -31,12 +34,18 @@ function configPathFromArgs(argv: readonly string[]): string | undefined {
 async function setupApp(): Promise<void> {
   serveAppProtocol(rendererDir);
   const core = await startCore({ configPath: configPathFromArgs(process.argv), openExternal, logger, keepRunningOnBadConfig: true });
-  const status = await core.bridge['app:status']();
-  window = createWindow({ preloadPath, url: devUrl ?? `${appOrigin}/index.html`, shouldHideOnClose: () => !quitting });
+  // A launch at login starts in the tray; the window opens from the tray or a second launch.
+  window = createWindow({ preloadPath, url: devUrl ?? `${appOrigin}/index.html`, shouldHideOnClose: () => !quitting, showOnReady: !process.argv.includes(hiddenArg) });
   const isTrustedSender = createSenderCheck({ webContents: () => window?.webContents, origins: devUrl ? [appOrigin, devUrl] : [appOrigin] });
   const stopIpc = serveBridgeOverIpc({ bridge: core.bridge, target: window.webContents, isTrustedSender });
-  tray = createTray({ iconPath: trayIconPath, endpoint: status.ok ? status.value.endpoint : 'not running', onOpen: () => showWindow(window), onQuit: () => app.quit() });
+  const onError = (message: string) => logger.warn(message);
+  tray = await setupTray({
+    bridge: core.bridge, iconDir: trayIconDir, launchAtLogin: createLaunchAtLogin({ app }), openWindow: () => showWindow(window), quit: () => app.quit(),
+    setPaused: (paused) => core.setPaused(paused), onError,
+  });
+  const stopUpdates = setupAutoUpdate({ isPackaged: app.isPackaged, onError });
   stop = async () => {
+    stopUpdates();
     stopIpc();
     tray?.destroy();
     await core.close();

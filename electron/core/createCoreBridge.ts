@@ -15,6 +15,10 @@ export interface CreateCoreBridgeOptions {
   configPath?: string;
   version: string;
   problems(): Problem[];
+  /** True while paused from the tray. */
+  paused?(): boolean;
+  /** Why the app listens on another port than configured (the demo's fallback). */
+  portWarning?: string;
   /** Channels and events of the other concerns (clients, activity, approvals, setup, settings), merged in. */
   parts?: BridgePart[];
 }
@@ -47,7 +51,7 @@ export function createCoreBridge(options: CreateCoreBridgeOptions): CoreBridge {
   }));
   const warnings = (): AudienceWarningView[] => auth.warnings().map(({ api, severity, code, message, expected, actual, fix }) => ({ api, severity, code, message, expected, actual, fix }));
   const base = {
-    'app:status': async () => ok({ endpoint: options.mcp.url, mode: options.mode, configPath: options.configPath, version: options.version }),
+    'app:status': async () => ok({ endpoint: options.mcp.url, mode: options.mode, configPath: options.configPath, version: options.version, portWarning: options.portWarning, paused: options.paused?.() ?? false }),
     'tools:list': async () => ok(tools()),
     'problems:list': async () => ok(options.problems()),
     'auth:status': async () => ok(toAuthStatusView(auth.state())),

@@ -76,6 +76,8 @@ export interface CoreHandle {
   approvals: ApprovalsService;
   /** Problems found at start (config warnings, schema and operation problems); later ones arrive via the bridge. */
   problems(): Problem[];
+  /** Pause (tray menu): every tool call is refused with a message until resumed. */
+  setPaused(paused: boolean): void;
   close(): Promise<void>;
 }
 
@@ -123,7 +125,8 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
     cleanups.push(() => activity.close());
     const describe = indexToolInfo(registry);
     const beforeCall = createApprovalHook({ gate: approvals.gate, kindOf: (name) => describe(name)?.kind });
-    const gateway = new ToolGateway({ catalog: registry, describe, activity, beforeCall, logger: options.logger });
+    let paused = false;
+    const gateway = new ToolGateway({ catalog: registry, describe, activity, beforeCall, isPaused: () => paused, logger: options.logger });
     const mcp = await listenMcp({ gateway, authority }, options.port ?? source.config.server.port, source, options.logger);
     cleanups.push(() => mcp.close());
     await authority.attach(mcp.url);
@@ -139,9 +142,11 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
     const tools = toolsBridgePart({ registry, disabled: disabledTools, auth, apis: () => live.live.config.apis, run: (name, args, signal) => gateway.call(appPrincipal, name, args, signal) });
     // A sign-in in progress is cancelled first: no grant is saved after the user asked to quit (issue 7, item 3).
     const close = async () => { auth.close(); for (const cleanup of cleanups.reverse()) await cleanup(); };
-    const bridge = createCoreBridge({ registry, mcp, auth, mode: source.mode, configPath: source.config.configPath, version: appVersion, problems, parts: [authority.bridgePart, approvals.bridgePart, setupBridgePart({ endpoint: mcp.url }), live.bridgePart, tools,
+    const portWarning = describePortFallback(options.port ?? source.config.server.port, mcp.port);
+    const bridge = createCoreBridge({ registry, mcp, auth, mode: source.mode, configPath: source.config.configPath, version: appVersion, problems, paused: () => paused, portWarning, parts: [authority.bridgePart, approvals.bridgePart, setupBridgePart({ endpoint: mcp.url }), live.bridgePart, tools,
       createActivityBridgePart({ activity, authority, mcp: joinLiveSessions(mcp, bridgeSocket), policyOf: (id) => approvals.policies.policyOf(id), onPolicyChanged: (listener) => approvals.policies.onChanged(listener) })] });
-    return { bridge, endpoint: mcp.url, mode: source.mode, configPath: source.config.configPath, registry, mcp, gateway, activity, auth, authority, approvals, problems, close };
+    const setPaused = (value: boolean) => void (paused = value);
+    return { bridge, endpoint: mcp.url, mode: source.mode, configPath: source.config.configPath, registry, mcp, gateway, activity, auth, authority, approvals, problems, setPaused, close };
   } catch (error) {
     for (const cleanup of cleanups.reverse()) await cleanup();
     throw error;
@@ -161,6 +166,12 @@ async function listenMcp(tools: { gateway: ToolGateway; authority: LocalAuthorit
     source.warnings.push({ severity: 'warning', message: `${error.message} The demo uses a free port instead; point clients at the printed endpoint.` });
     return serveMcp({ ...tools, version: appVersion, port: 0, logger });
   }
+}
+
+/** The demo's fallback port breaks every saved client setup: said in the window, not only in a log line. */
+function describePortFallback(requested: number, actual: number): string | undefined {
+  if (requested === 0 || requested === actual) return undefined;
+  return `Port ${requested} was taken, so the app listens on ${actual}. Clients set up with port ${requested} cannot reach it: free port ${requested} and restart, or set them up again with this port.`;
 }
 
 /** EADDRINUSE alone says nothing to most users: name what to look for and how to pick another port (issue 7, item 6). */

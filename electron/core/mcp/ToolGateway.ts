@@ -36,6 +36,8 @@ export interface ToolGatewayOptions {
   activity?: { append(entry: NewActivityEntry): void };
   /** Runs after the allow-list and scope checks, before the call goes upstream (the mutation-approval gate). */
   beforeCall?(call: ToolCall): Promise<BeforeCallDecision>;
+  /** True while the user paused the app from the tray: every call is refused until they resume. */
+  isPaused?(): boolean;
   now?(): number;
   logger?: Logger;
 }
@@ -96,6 +98,7 @@ export class ToolGateway {
   /** Runs one tool for this client; never throws: refusals and failures are `isError` results. */
   async call(principal: Principal, name: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
     const started = this.#now();
+    if (this.#options.isPaused?.()) return this.#refuse(principal, name, started, 'denied', 'GraphQL MCP Desktop is paused: the user stopped tool calls from its tray menu. Ask them to resume it.');
     const tool = this.#visibleTool(principal, name);
     // A tool outside the allow-list answers exactly like one that does not exist.
     if (!tool) return this.#refuse(principal, name, started, this.#exists(name) ? 'denied' : 'error', `${errorMessages.TOOL_NOT_FOUND}: ${name.slice(0, 128)}`);

@@ -35,6 +35,17 @@ async function gatewayWith(options: Partial<ToolGatewayOptions> & { answer?: Cal
 }
 
 describe('ToolGateway', () => {
+  it('refuses every call while the user paused the app, and records it as denied', async () => {
+    let paused = true;
+    const { gateway, calls, activity } = await gatewayWith({ isPaused: () => paused });
+    const refused = await gateway.call(writer, 'ListTasks', {}, signal);
+    expect(refused).toMatchObject({ isError: true, content: [{ text: expect.stringContaining('paused') }] });
+    expect(calls).toEqual([]);
+    expect(activity.list()[0]).toMatchObject({ tool: 'ListTasks', outcome: 'denied' });
+    paused = false;
+    expect((await gateway.call(writer, 'ListTasks', {}, signal)).isError).toBeUndefined();
+  });
+
   it('lists only the tools on the allow-list, in catalog order', async () => {
     const { gateway } = await gatewayWith();
     expect(gateway.list({ ...writer, tools: ['execute', 'ListTasks'] }).map((tool) => tool.name)).toEqual(['ListTasks', 'execute']);
