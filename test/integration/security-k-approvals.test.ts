@@ -116,6 +116,31 @@ describe('K1: a destructive call under the ask policy', () => {
   });
 });
 
+describe('Try it from the window', () => {
+  it('K1: runs through the same gateway as a client: a query answers at once, a mutation waits for approval and is recorded', async () => {
+    const query = await core.bridge['tools:try']('Hello', {});
+    expect(query).toMatchObject({ ok: true, value: { isError: false, text: expect.stringContaining('Hello, world!') } });
+    const tried = core.bridge['tools:try']('AddTask', { title: 'from Try it' });
+    while (core.approvals.gate.pending().length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const [pending] = core.approvals.gate.pending();
+    expect(pending).toMatchObject({ clientId: 'app', tool: 'AddTask', arguments: { title: 'from Try it' } });
+    expect(mutationsSent()).toBe(0);
+    await core.bridge['approvals:decide'](pending!.id, 'allow-once');
+    expect(await tried).toMatchObject({ ok: true, value: { isError: false } });
+    expect(mutationsSent()).toBe(1);
+    expect(await core.bridge['activity:list']({ clientId: 'app', tool: 'AddTask' })).toMatchObject({ ok: true, value: [expect.objectContaining({ outcome: 'ok' })] });
+  });
+
+  it('disabled tools are gone for every client and for Try it, and come back when enabled', async () => {
+    expect(await core.bridge['tools:setEnabled']('Hello', false)).toEqual({ ok: true, value: undefined });
+    expect((await cursor.client.listTools()).tools.map((tool) => tool.name)).toEqual(['AddTask']);
+    expect(((await cursor.client.callTool({ name: 'Hello', arguments: {} })) as CallToolResult).isError).toBe(true);
+    expect(await core.bridge['tools:list']()).toMatchObject({ ok: true, value: expect.arrayContaining([expect.objectContaining({ name: 'Hello', enabled: false, inputSchema: expect.objectContaining({ type: 'object' }) })]) });
+    await core.bridge['tools:setEnabled']('Hello', true);
+    expect((await cursor.client.listTools()).tools.map((tool) => tool.name)).toEqual(['Hello', 'AddTask']);
+  });
+});
+
 describe('K2: the approval channel', () => {
   it('K2: an MCP client cannot approve its own call: no approval method or tool on /mcp, and no elicitation is ever sent', async () => {
     const { pending, result } = await callAndWait(cursor.client, 'AddTask', { title: 'self-approve' });
