@@ -48,10 +48,10 @@ interface Served {
 }
 
 // The real local authority (registry in a temp data dir, keys as digests) in front of the test catalog.
-async function serve(overrides: Partial<ServeMcpOptions> = {}): Promise<Served> {
+async function serve(overrides: Partial<ServeMcpOptions> = {}, limits: { maxFailuresPerSource?: number } = {}): Promise<Served> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gmd-a-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const authority = await createLocalAuthority({ dataDir, watch: false, logger: silentLogger });
+  const authority = await createLocalAuthority({ dataDir, watch: false, logger: silentLogger, ...limits });
   cleanups.push(() => authority.close());
   const { log: activity } = await ActivityLog.open({});
   const catalog = createTestCatalog(upstream.url);
@@ -220,6 +220,21 @@ describe('security J: revocation and allow-lists on /mcp', () => {
     expect(JSON.stringify(refused.content).replace('test_echo', 'X')).toBe(JSON.stringify(unknown.content).replace('no_such_tool', 'X'));
     expect(upstream.requests).toHaveLength(0);
     expect(activity.list({ tool: 'test_echo' })).toMatchObject([{ outcome: 'denied' }]);
+  });
+});
+
+describe('security J14 on /mcp: failed bearer checks', () => {
+  it('J14: repeated bad keys from one source get 429 with Retry-After, while an approved key still gets in', async () => {
+    const { mcp, key } = await serve({}, { maxFailuresPerSource: 3 });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) {
+      const response = await rawRequest(mcp.url, { headers: { ...mcpPostHeaders, authorization: `Bearer gmd_wrong${i}` }, body: initializeBody });
+      statuses.push(response.status);
+      if (response.status === 429) expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
+    expect(statuses.at(-1)).toBe(429);
+    await initialize(mcp.url, (await key('valid')).auth);
   });
 });
 
