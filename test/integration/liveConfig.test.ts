@@ -132,3 +132,26 @@ describe('settings:update', () => {
     expect(await demo.bridgePart['settings:update']!({ port: 1 })).toMatchObject({ ok: false, error: { code: 'SETTINGS_READ_ONLY' } });
   });
 });
+
+describe('the running app follows its config file', () => {
+  it('a desktop app started on a broken config serves the tools once the file is fixed, without a restart', async () => {
+    const { startCore } = await import('../../electron/core/startCore.ts');
+    const broken = config(0).replace('mutations: explicit', 'mutations: sometimes');
+    await writeFile(file, broken);
+    const core = await startCore({ configPath: file, dataDir: path.join(dir, 'data'), port: 0, watch: true, secrets: memorySecretStore(), openExternal: async () => {}, logger, keepRunningOnBadConfig: true });
+    try {
+      const listTools = async () => ((await core.bridge['tools:list']()) as { ok: true; value: { name: string }[] }).value.map((tool) => tool.name);
+      expect(await listTools()).toEqual([]);
+      expect(core.problems()).toEqual(expect.arrayContaining([expect.objectContaining({ file, key: 'apis[0].mutations' })]));
+      const seen: string[] = [];
+      core.bridge.subscribe((event) => seen.push(event));
+      await writeFile(file, config(0));
+      while ((await listTools()).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await listTools()).toEqual(['Task']);
+      expect(core.problems()).toEqual([]);
+      expect(seen).toEqual(expect.arrayContaining(['tools:changed', 'problems:changed', 'settings:changed']));
+    } finally {
+      await core.close();
+    }
+  });
+});
