@@ -2,8 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTasksApi } from '../../electron/core/demo/demoApis.ts';
@@ -15,6 +14,7 @@ import { createLogger, silentLogger } from '../../electron/core/log/Logger.ts';
 import { keytarSecretStore } from '../../electron/core/secrets/keytarSecretStore.ts';
 import { startCore, type CoreHandle } from '../../electron/core/startCore.ts';
 import { waitForState } from '../helpers/authHarness.ts';
+import { connectToCore } from '../helpers/connectClient.ts';
 import { keychainAvailable } from '../helpers/keychain.ts';
 import { loginOverHttp } from '../helpers/loginOverHttp.ts';
 
@@ -36,8 +36,7 @@ describe('built-in demo: sign in once, per-API audience', () => {
       secrets: keytarSecretStore(), // the real keychain under `npm test` (scripts/with-keychain.sh)
       openExternal: async (url) => { opened.push(url); },
     });
-    client = new Client({ name: 'demo-sign-in', version: '1' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(core.endpoint)));
+    ({ client } = await connectToCore(core, 'demo-sign-in'));
   });
   afterAll(async () => { await client?.close(); await core?.close(); rmSync(home, { recursive: true, force: true }); });
 
@@ -88,10 +87,9 @@ apis:
     operations: [${path.join(demoOperationsDir, 'tasks')}]
     token: { strategy: exchange, audience: "${demoResources.tasks}", scopes: [tasks:read] }
 `);
-    const core = await startCore({ configPath: path.join(dir, 'config.yaml'), openExternal: async () => {}, logger: silentLogger, port: 0, watch: false, secrets: memorySecretStore() });
-    const client = new Client({ name: 'introspect-test', version: '1' });
+    const core = await startCore({ configPath: path.join(dir, 'config.yaml'), dataDir: path.join(dir, 'data'), openExternal: async () => {}, logger: silentLogger, port: 0, watch: false, secrets: memorySecretStore() });
+    const { client } = await connectToCore(core, 'introspect-test');
     try {
-      await client.connect(new StreamableHTTPClientTransport(new URL(core.endpoint)));
       expect((await client.listTools()).tools).toEqual([]);
       expect(core.problems().some((p) => p.api === 'tasks' && /sign/i.test(p.message))).toBe(true);
       const changed = new Promise<void>((resolve) => client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()));
