@@ -55,8 +55,8 @@ export class ConfigReader {
     const node = this.resolve(raw, key);
     if (!isMap(node)) return this.report(node, key, `${describe(key)} must be a mapping (key: value lines)`);
     const pairs = new Map<string, Pair<unknown, Node | null>>();
-    for (const pair of (node as YAMLMap<unknown, Node | null>).items) {
-      const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+    for (const pair of this.#items(node as YAMLMap<unknown, Node | null>, key)) {
+      const name = keyName(pair);
       const where = joinKey(key, name);
       if (!allowed.includes(name)) this.report(pair.key as Node, where, unknownKeyMessage(name, allowed));
       else pairs.set(name, pair);
@@ -70,8 +70,30 @@ export class ConfigReader {
     if (!isMap(node)) return this.report(node, key, `${describe(key)} must be a mapping (key: value lines)`);
     if (node.items.length > max) return this.report(node, key, `${describe(key)} has ${node.items.length} entries; the limit is ${max}`);
     const pairs = new Map<string, Pair<unknown, Node | null>>();
-    for (const pair of (node as YAMLMap<unknown, Node | null>).items) pairs.set(isScalar(pair.key) ? String(pair.key.value) : String(pair.key), pair);
+    for (const pair of this.#items(node as YAMLMap<unknown, Node | null>, key)) pairs.set(keyName(pair), pair);
     return pairs;
+  }
+
+  /**
+   * A mapping's pairs with YAML merge keys expanded (`<<: *base` or `<<: [*a, *b]`, as YAML 1.1 defines them and
+   * anchored configs use them): the mapping's own keys win, then earlier merged mappings over later ones.
+   * @see https://yaml.org/type/merge.html
+   */
+  #items(node: YAMLMap<unknown, Node | null>, key: string): Pair<unknown, Node | null>[] {
+    const own = node.items.filter((pair) => keyName(pair) !== '<<');
+    const merge = node.items.find((pair) => keyName(pair) === '<<');
+    if (!merge) return own;
+    const value = this.resolve(merge.value, joinKey(key, '<<'));
+    const sources = isSeq(value) ? value.items.map((item) => this.resolve(item as Node | null, joinKey(key, '<<'))) : [value];
+    const merged = [...own];
+    for (const source of sources) {
+      if (!isMap(source)) {
+        this.report(source, joinKey(key, '<<'), `"<<" merges mappings only: write "<<: *name" where &name marks a mapping`);
+        continue;
+      }
+      for (const pair of this.#items(source as YAMLMap<unknown, Node | null>, key)) if (!merged.some((each) => keyName(each) === keyName(pair))) merged.push(pair);
+    }
+    return merged;
   }
 
   seq(raw: Node | null | undefined, key: string): (Node | null)[] | undefined {
@@ -121,6 +143,10 @@ export class ConfigReader {
 /** "…" is N characters long; the limit is M: the one wording for every size limit on a value. */
 export function tooLong(key: string, size: number, limit: number, unit: string): string {
   return `${describe(key)} is ${size} ${unit} long; the limit is ${limit} ${unit}`;
+}
+
+function keyName(pair: Pair<unknown, unknown>): string {
+  return isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
 }
 
 export function joinKey(parent: string, child: string): string {

@@ -105,6 +105,25 @@ ${api('acme', `    customScalars:
     expect(config!.apis[1]).toMatchObject({ endpoint: 'http://127.0.0.1:4000/graphql', headers: { 'X-Team': 'platform' }, operations: [{ path: path.join(dir, 'ops') }] });
   });
 
+  it('merges an anchored mapping with "<<: *name", the mapping\'s own keys winning (one API as the base of another)', () => {
+    const { config, problems } = parse(`apis:
+  - &base
+    name: one
+    endpoint: http://127.0.0.1:4000/graphql
+    schema: { file: ./s.graphql }
+    headers: &headers { X-Team: platform, X-Env: prod }
+  - <<: *base
+    name: two
+    headers: { <<: *headers, X-Env: test }
+`);
+    expect(problems).toEqual([]);
+    expect(config!.apis.map((each) => [each.name, each.endpoint, each.headers])).toEqual([
+      ['one', 'http://127.0.0.1:4000/graphql', { 'X-Team': 'platform', 'X-Env': 'prod' }],
+      ['two', 'http://127.0.0.1:4000/graphql', { 'X-Env': 'test', 'X-Team': 'platform' }],
+    ]);
+    expect(parse(`apis:\n  - <<: [1]\n`).problems[0]).toMatchObject({ key: 'apis[0].<<', line: 2 });
+  });
+
   it('refuses exponentially nested aliases ("billion laughs") with a problem instead of expanding them', () => {
     const levels = Array.from({ length: 9 }, (_, index) => `      l${index + 1}: &l${index + 1} { ${Array.from({ length: 10 }, (_, key) => `k${key}: *l${index}`).join(', ')} }`).join('\n');
     const { config, problems } = parse(`apis:
