@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // After every run: no token the run's IdPs issued, nor anything token-shaped, in what the app logged, printed,
+    // sent to the window or wrote (issue 7). Fails the run on any hit.
+    globalSetup: ['test/secret-scan/globalSetup.ts'],
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 10_000 } },
       // Differential fuzzing (thousands of generated cases, a few seconds of CPU); FUZZ_SEED replays a failure.

@@ -8,6 +8,7 @@ import { loadConfig } from './config/loadConfig.ts';
 import { osSecretStore } from './secrets/osSecretStore.ts';
 import { AppError } from './errors.ts';
 import { scrubSecrets } from './secrets/scrubSecrets.ts';
+import { recordForSecretScan } from './log/recordForSecretScan.ts';
 import { createLogger, type LogLevel } from './log/Logger.ts';
 import { openWithPlatform } from './openWithPlatform.ts';
 import { reportPendingCalls } from './approvals/reportPendingCalls.ts';
@@ -69,11 +70,15 @@ export async function runCli(argv: string[]): Promise<number> {
 
 /** Lines a user reads that can quote an API, the IdP or a file: scrubbed of secrets first (issue 7). */
 function say(text: string): void {
-  process.stdout.write(`${scrubSecrets(text)}\n`);
+  const line = scrubSecrets(text);
+  recordForSecretScan('cli', line);
+  process.stdout.write(`${line}\n`);
 }
 
 function complain(text: string): void {
-  process.stderr.write(`${scrubSecrets(text)}\n`);
+  const line = scrubSecrets(text);
+  recordForSecretScan('cli', line);
+  process.stderr.write(`${line}\n`);
 }
 
 /** Problems and audience warnings at start and whenever they change; sign-in state changes as one line each. */

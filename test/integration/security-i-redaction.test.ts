@@ -99,11 +99,13 @@ describe('security I: log redaction', () => {
     expect(secrets.size).toBeGreaterThan(10);
     const logs = logLines.join('');
     expect(logs).toContain('debug:');
-    const leaks = [...secrets].filter((secret) => logs.includes(secret) || JSON.stringify(ui).includes(secret));
+    // The one exception: while signing in, the window is given the sign-in page's URL (issue 7) to show and copy.
+    const uiText = JSON.stringify(ui.map((item) => ((item as AuthState).status === 'signing-in' ? { status: 'signing-in' } : item)));
+    const leaks = [...secrets].filter((secret) => logs.includes(secret) || uiText.includes(secret));
     expect(leaks.map((secret) => `${secret.slice(0, 6)}… (${secret.length} chars)`)).toEqual([]);
     for (const pattern of [/eyJ[\w-]+\.[\w-]+\./, /Bearer /, /refresh_token=/, /[?&](code|state|iss)=/, /code_verifier/, /error_description/]) {
       expect(logs).not.toMatch(pattern);
-      expect(JSON.stringify(ui)).not.toMatch(pattern);
+      expect(uiText).not.toMatch(pattern);
     }
     expect(logs).not.toMatch(/"cause"/);
 

@@ -65,9 +65,10 @@ export class ConfiguredAuth implements Auth {
     // Before a call that needs a token: a `logout` from another process may have deleted the grant (issue 7, item 7).
     this.authorizer = {
       clear: () => broker.clear(),
-      tokenFor: async (api, callOptions) => {
-        if (api.token.strategy !== 'none') await this.#grantWatch.checkSoon();
-        return broker.tokenFor(api, callOptions);
+      // No check due: straight to the broker, without an extra turn that would let a sign-out overtake this call.
+      tokenFor: (api, callOptions) => {
+        const check = api.token.strategy === 'none' ? undefined : this.#grantWatch.checkSoon();
+        return check ? check.then(() => broker.tokenFor(api, callOptions)) : broker.tokenFor(api, callOptions);
       },
     };
   }

@@ -35,11 +35,11 @@ export class GrantWatch {
     this.#timer = undefined;
   }
 
-  /** Waits for a check, unless one ran within the last second. */
-  async checkSoon(): Promise<void> {
-    if (!this.#timer) return;
+  /** The check to wait for before a call, or undefined when none is due (one ran within the last second). */
+  checkSoon(): Promise<void> | undefined {
+    if (!this.#timer) return undefined;
     if (this.#running) return this.#running;
-    if (this.#options.now() - this.#lastCheck < minCallCheckGapMs) return;
+    if (this.#options.now() - this.#lastCheck < minCallCheckGapMs) return undefined;
     return this.#run();
   }
 

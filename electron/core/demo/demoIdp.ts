@@ -8,6 +8,7 @@ import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.j
 import type { OidcClient, OidcContext, ResourceServerInfo, TokenSource } from 'oidc-provider';
 import { AppError } from '../errors.ts';
 import { silentLogger } from '../log/Logger.ts';
+import { recordIssuedToken } from '../log/recordForSecretScan.ts';
 import type { Logger } from '../log/Logger.ts';
 import { handleLoginPage, renderError } from './demoLoginPages.ts';
 import { registerTokenExchangeGrant, tokenExchangeGrantType } from './tokenExchangeGrant.ts';
@@ -242,8 +243,18 @@ function trackStats(provider: Provider, logger: Logger): DemoIdpStats {
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.oidc?.route === 'revocation' && ctx.status === 200) stats.revocations += 1;
+    recordIssued(ctx.body, ctx.response.get('location'));
   });
   return stats;
+}
+
+/** Every token and code this IdP hands out, for the test run's secret scan (a no-op unless one runs). */
+function recordIssued(body: unknown, location: string): void {
+  if (body && typeof body === 'object') {
+    const tokens = body as Record<string, unknown>;
+    for (const name of ['access_token', 'refresh_token', 'id_token']) recordIssuedToken(tokens[name]);
+  }
+  if (location) recordIssuedToken(URL.canParse(location) ? new URL(location).searchParams.get('code') : undefined);
 }
 
 function countGrant(stats: DemoIdpStats, ctx: OidcContext): void {

@@ -31,6 +31,8 @@ declare module 'oidc-provider' {
     };
     body: unknown;
     status: number;
+    /** Koa's response; `get` reads a header (the redirect's Location). */
+    response: { get(field: string): string };
   }
 
   export interface Interaction {

@@ -1,4 +1,5 @@
 import { scrubSecrets } from '../secrets/scrubSecrets.ts';
+import { recordForSecretScan } from './recordForSecretScan.ts';
 
 /** Levels in increasing verbosity; `debug` is what the redaction tests run at. */
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
@@ -45,7 +46,9 @@ export function createLogger(options: LoggerOptions): Logger {
   const emit = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
     if (order[level] > order[options.level]) return;
     const extra = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(redactFields(fields))}` : '';
-    options.write(scrubSecrets(`${level}: ${message}${extra}\n`.replace(urlQuery, '$1?[query removed]')));
+    const line = scrubSecrets(`${level}: ${message}${extra}\n`.replace(urlQuery, '$1?[query removed]'));
+    recordForSecretScan('log', line);
+    options.write(line);
   };
   return { error: emit('error'), warn: emit('warn'), info: emit('info'), debug: emit('debug') };
 }

@@ -40,7 +40,7 @@ export class SecretValues {
     if (typeof value !== 'string' || value.length < minSecretLength) return;
     if (this.#values.delete(value)) return void this.#values.add(value);
     this.#values.add(value);
-    for (const form of formsOf(value)) {
+    for (const form of secretForms(value)) {
       this.#shortest = Math.min(this.#shortest, form.text.length);
       if (isTokenAlphabet(form.text)) this.#byProbe.set(probeOf(form), [...(this.#byProbe.get(probeOf(form)) ?? []), form]);
       else this.#unusual.add(form.text);
@@ -79,7 +79,7 @@ export class SecretValues {
 
   #forget(value: string): void {
     this.#values.delete(value);
-    for (const form of formsOf(value)) {
+    for (const form of secretForms(value)) {
       this.#unusual.delete(form.text);
       const rest = (this.#byProbe.get(probeOf(form)) ?? []).filter((candidate) => candidate.text !== form.text);
       if (rest.length > 0) this.#byProbe.set(probeOf(form), rest);
@@ -97,7 +97,7 @@ function isTokenAlphabet(value: string): boolean {
 }
 
 /** The value as text may carry it: itself, URL-encoded, and base64url / base64 of data containing it. */
-function formsOf(value: string): Form[] {
+export function secretForms(value: string): Form[] {
   const forms = new Map<string, Form>();
   const add = (text: string, embedded: boolean) => {
     if (text.length >= minSecretLength && !forms.has(text)) forms.set(text, { text, embedded });

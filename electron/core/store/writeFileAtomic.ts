@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { recordForSecretScan } from '../log/recordForSecretScan.ts';
 
 /**
  * Creates `dir` (and its parents) and makes it user-only (0700), so state files and sockets in it are not readable by
@@ -28,6 +29,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
       await handle.close();
     }
     await rename(temp, file);
+    recordForSecretScan('file', `${file}\n${typeof data === 'string' ? data : Buffer.from(data).toString('utf8')}`);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
