@@ -200,7 +200,6 @@ export class ToolRegistry implements ToolCatalog {
     if (!cache || state.schema || state.loadSchema) return false;
     const loaded = await cache.load(state.api);
     if (!loaded) return false;
-    state.schema = loaded.schema;
     state.loadSchema = loaded.loadSchema;
     state.tools = loaded.tools;
     state.problems = loaded.problems;

@@ -12,12 +12,12 @@ import { writeFileAtomic } from '../store/writeFileAtomic.ts';
 
 /** An API's tools as its first load computes them, and its schema, built now or on first use. */
 export interface CachedTools {
+  /** Read back from the cache (inputs unchanged) rather than computed. */
+  fromCache: boolean;
   tools: OperationTool[];
   /** Schema warnings, then operation problems, as the uncached load reports them. */
   problems: Problem[];
-  /** Built when the tools were (a cache miss); absent on a hit. */
-  schema?: GraphQLSchema;
-  /** Parses the schema file on first use (introspection tools) after a hit. */
+  /** Parses the schema file on first use (introspection tools): the load keeps no schema in memory. */
   loadSchema(): Promise<GraphQLSchema>;
 }
 
@@ -55,13 +55,14 @@ export class ToolCache {
     const key = this.#key(api, schemaText, read.documents.map(({ file, key: part, text }) => [file, part ?? '', text]));
     const loadSchema = once(async () => parseSchemaSdl(await readFile(schemaFile, 'utf8'), schemaFile).schema);
     const hit = await this.#read(api.name, key);
-    if (hit) return { tools: hit.tools, problems: hit.problems, loadSchema };
+    if (hit) return { fromCache: true, tools: hit.tools, problems: hit.problems, loadSchema };
     const parsed = parseSchemaSdl(schemaText, schemaFile);
     const built = buildTools(read.documents, parsed.schema, api);
     const problems = [...parsed.problems.map((problem) => ({ ...problem, api: api.name })), ...read.problems, ...built.problems];
     // Not awaited: fsync is off the start-up path, and a cache that cannot be written only makes the next start slower.
     void this.#write(api.name, { key, tools: built.tools, problems }).catch(() => {});
-    return { tools: built.tools, problems, schema: parsed.schema, loadSchema: async () => parsed.schema };
+    // The schema is not kept: tools and calls do not need it, and GitHub's takes ~20-30 MB; introspection re-parses it.
+    return { fromCache: false, tools: built.tools, problems, loadSchema };
   }
 
   #key(api: ApiConfig, schemaText: string, documents: string[][]): string {
