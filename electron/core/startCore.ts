@@ -120,7 +120,7 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
     cleanups.push(() => approvals.gate.close());
     const disabledTools = await DisabledTools.load(dataDir, options.logger);
     registry.setDisabled(disabledTools.names());
-    const { log: activity, problem: activityProblem } = await ActivityLog.open({ file: path.join(dataDir, 'activity.json'), logger: options.logger });
+    const { log: activity, problem: activityProblem } = await ActivityLog.open({ file: path.join(dataDir, 'activity.jsonl'), logger: options.logger });
     if (activityProblem) source.warnings.push({ severity: 'warning', message: activityProblem });
     cleanups.push(() => activity.close());
     const describe = indexToolInfo(registry);

@@ -1,7 +1,8 @@
-import { readFile, rename } from 'node:fs/promises';
+import { open, readFile, rename } from 'node:fs/promises';
+import path from 'node:path';
 import type { ActivityEntryView, ActivityFilter } from '../../ipc/contract.ts';
 import type { Logger } from '../log/Logger.ts';
-import { writeFileAtomic } from '../store/writeFileAtomic.ts';
+import { ensurePrivateDir, writeFileAtomic } from '../store/writeFileAtomic.ts';
 
 /** One tool call as recorded: epoch ms instead of an ISO string; the log assigns the id. */
 export interface NewActivityEntry {
@@ -27,7 +28,7 @@ export interface ClientActivityStats {
 }
 
 export interface ActivityLogOptions {
-  /** `<dataDir>/activity.json`; undefined keeps the log in memory only. */
+  /** `<dataDir>/activity.jsonl`; undefined keeps the log in memory only. */
   file?: string;
   /** Entries kept (oldest dropped first); default 10 000. */
   maxEntries?: number;
@@ -36,13 +37,14 @@ export interface ActivityLogOptions {
   logger?: Logger;
 }
 
-const fileVersion = 1;
 const defaultLimit = 200;
 
 /**
  * The app's record of every tool call: who, which tool and API, how long, how it ended, and the error message; never
- * arguments, results or secrets. Bounded; persisted as one JSON document replaced atomically after a short delay, so
- * a kill -9 at any moment leaves the last complete write. A file that does not parse is set aside, not fatal.
+ * arguments, results or secrets. Bounded. Persisted as JSON lines: new calls are appended (and fsynced) in batches after
+ * a short delay, and the file is rewritten atomically with only the kept entries once it holds twice the bound, so a
+ * busy log costs a small append, not a rewrite of 10 000 entries, per batch. A kill -9 can at worst cut the last line,
+ * which is dropped on load; a file that does not parse otherwise is set aside, not fatal.
  */
 export class ActivityLog {
   readonly #options: ActivityLogOptions;
@@ -53,6 +55,10 @@ export class ActivityLog {
   #timer?: NodeJS.Timeout;
   #writing: Promise<void> = Promise.resolve();
   #closed = false;
+  /** Id of the newest entry on disk, and how many lines the file holds. */
+  #writtenId = 0;
+  #fileLines = 0;
+  #compactNext = false;
 
   private constructor(options: ActivityLogOptions) {
     this.#options = options;
@@ -135,8 +141,16 @@ export class ActivityLog {
   }
 
   async #write(file: string): Promise<void> {
+    const fresh = this.#entries.filter((entry) => entry.id > this.#writtenId);
+    if (fresh.length === 0 && !this.#compactNext) return;
+    const rewrite = this.#compactNext || this.#fileLines + fresh.length > 2 * this.#max;
+    const lines = rewrite ? [...this.#entries] : fresh; // taken now: appends during the write go in the next batch
     try {
-      await writeFileAtomic(file, JSON.stringify({ version: fileVersion, entries: this.#entries }));
+      if (rewrite) await writeFileAtomic(file, toLines(lines));
+      else await appendLines(file, lines);
+      this.#fileLines = rewrite ? lines.length : this.#fileLines + lines.length;
+      this.#compactNext = false;
+      this.#writtenId = lines.at(-1)?.id ?? this.#writtenId;
     } catch (error) {
       this.#options.logger?.warn('the activity log could not be saved', { error });
     }
@@ -150,10 +164,14 @@ export class ActivityLog {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
-    const entries = parseEntries(text);
-    if (entries) {
-      this.#entries = entries.slice(-this.#max);
+    const parsed = parseLines(text);
+    if (parsed) {
+      this.#entries = parsed.entries.slice(-this.#max);
       this.#nextId = (this.#entries.at(-1)?.id ?? 0) + 1;
+      this.#writtenId = this.#nextId - 1;
+      this.#fileLines = parsed.lines;
+      // A line cut by a kill -9 is dropped; rewrite so new lines do not follow the broken one.
+      this.#compactNext = parsed.cut;
       return undefined;
     }
     const aside = `${file}.corrupt-${Date.now()}`;
@@ -163,13 +181,42 @@ export class ActivityLog {
   }
 }
 
-function parseEntries(text: string): StoredEntry[] | undefined {
+/** The entries of a JSON-lines file; a broken last line (cut by a crash) is dropped, any other one fails the file. */
+function parseLines(text: string): { entries: StoredEntry[]; lines: number; cut: boolean } | undefined {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  const entries: StoredEntry[] = [];
+  for (const [index, line] of lines.entries()) {
+    const entry = parseLine(line);
+    if (entry && (entries.length === 0 || entry.id > entries.at(-1)!.id)) entries.push(entry);
+    else if (index === lines.length - 1 && !text.endsWith('\n')) return { entries, lines: lines.length, cut: true };
+    else return undefined;
+  }
+  return { entries, lines: lines.length, cut: false };
+}
+
+function parseLine(line: string): StoredEntry | undefined {
   try {
-    const parsed = JSON.parse(text) as { version?: unknown; entries?: unknown };
-    if (parsed?.version !== fileVersion || !Array.isArray(parsed.entries)) return undefined;
-    return parsed.entries.every(isStoredEntry) ? parsed.entries : undefined;
+    const value: unknown = JSON.parse(line);
+    return isStoredEntry(value) ? value : undefined;
   } catch {
     return undefined;
+  }
+}
+
+function toLines(entries: StoredEntry[]): string {
+  return entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');
+}
+
+// Appends and fsyncs one batch; the file is created user-only (0600) in a user-only folder.
+async function appendLines(file: string, entries: StoredEntry[]): Promise<void> {
+  await ensurePrivateDir(path.dirname(file));
+  const handle = await open(file, 'a', 0o600);
+  try {
+    await handle.writeFile(toLines(entries));
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

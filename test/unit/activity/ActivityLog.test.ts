@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, f
 const tempFile = () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gmd-activity-'));
   dirs.push(dir);
-  return path.join(dir, 'data', 'activity.json');
+  return path.join(dir, 'data', 'activity.jsonl');
 };
 
 const entry = (overrides: Partial<NewActivityEntry> = {}): NewActivityEntry => ({
@@ -74,7 +74,7 @@ describe('ActivityLog', () => {
     for (let i = 0; i < 20; i++) log.append(entry());
     expect(existsSync(file)).toBe(false);
     await expect.poll(() => existsSync(file)).toBe(true);
-    await expect.poll(() => JSON.parse(readFileSync(file, 'utf8')).entries.length).toBe(20);
+    await expect.poll(() => readFileSync(file, 'utf8').split('\n').filter(Boolean).length).toBe(20);
     await log.close();
   });
 
@@ -83,20 +83,45 @@ describe('ActivityLog', () => {
     const { log } = await ActivityLog.open({ file });
     log.append({ ...entry(), arguments: { secret: 'hunter2' }, result: 'data' } as NewActivityEntry);
     await log.close();
-    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).entries[0]).sort()).toEqual(['api', 'at', 'clientId', 'clientName', 'durationMs', 'id', 'outcome', 'tool']);
+    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8').split('\n')[0]!)).sort()).toEqual(['api', 'at', 'clientId', 'clientName', 'durationMs', 'id', 'outcome', 'tool']);
     expect(readFileSync(file, 'utf8')).not.toContain('hunter2');
   });
 
   it('sets a corrupt file aside and starts empty, reporting it, instead of failing', async () => {
     const file = tempFile();
-    const first = await ActivityLog.open({ file });
-    await first.log.close();
-    writeFileSync(file, '{"version":1,"entries":[{"id":1,');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, '{"id":1,"at":1}\nnot json\n{"id":3,"at":1}\n');
     const { log, problem } = await ActivityLog.open({ file });
-    expect(problem).toMatch(/could not be read; it was moved to .*activity\.json\.corrupt-\d+/);
+    expect(problem).toMatch(/could not be read; it was moved to .*activity\.jsonl\.corrupt-\d+/);
     expect(log.list()).toEqual([]);
-    expect(readdirSync(path.dirname(file)).some((name) => name.startsWith('activity.json.corrupt-'))).toBe(true);
+    expect(readdirSync(path.dirname(file)).some((name) => name.startsWith('activity.jsonl.corrupt-'))).toBe(true);
     expect(existsSync(file)).toBe(false);
+  });
+
+  it('appends new calls to the file and rewrites it with only the kept entries once it holds twice the bound', async () => {
+    const file = tempFile();
+    const { log } = await ActivityLog.open({ file, maxEntries: 3 });
+    const lines = () => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line).tool);
+    for (const tool of ['a', 'b', 'c', 'd']) (log.append(entry({ tool })), await log.flush());
+    expect(lines()).toEqual(['a', 'b', 'c', 'd']); // appended, one line per call
+    for (const tool of ['e', 'f', 'g']) (log.append(entry({ tool })), await log.flush());
+    expect(lines()).toEqual(['e', 'f', 'g']); // 7 lines would pass 2 x 3: compacted to the kept three
+    await log.close();
+    expect((await ActivityLog.open({ file, maxEntries: 3 })).log.list().map((view) => view.tool)).toEqual(['g', 'f', 'e']);
+  });
+
+  it('drops a last line cut by a crash and keeps the rest, then writes cleanly after it', async () => {
+    const file = tempFile();
+    const first = await ActivityLog.open({ file });
+    first.log.append(entry({ tool: 'kept' }));
+    await first.log.close();
+    writeFileSync(file, `${readFileSync(file, 'utf8')}{"id":2,"at":1,"clientId":"c`);
+    const { log, problem } = await ActivityLog.open({ file });
+    expect(problem).toBeUndefined();
+    expect(log.list().map((view) => view.tool)).toEqual(['kept']);
+    log.append(entry({ tool: 'next' }));
+    await log.close();
+    expect((await ActivityLog.open({ file })).log.list().map((view) => view.tool)).toEqual(['next', 'kept']);
   });
 
   it('leaves a readable file when the process is killed with SIGKILL while writing', async () => {
