@@ -72,6 +72,20 @@ test.describe('every view', () => {
     });
   }
 
+  test('writes the README screenshots: views without the approval panel in front', async ({ page }) => {
+    await open(page, { ...sampleState, approvals: [] }, {}, '#/clients');
+    await expect(page.getByRole('region', { name: 'Asking to connect' })).toContainText('asks to connect');
+    await screenshot(page, 'readme-clients-wide-light');
+    await go(page, 'activity');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect(page.getByRole('table', { name: 'Tool calls' })).toBeVisible();
+    await screenshot(page, 'readme-activity-wide-dark');
+    await page.setViewportSize({ width: 520, height: 900 });
+    await go(page, 'overview');
+    await expect(page.getByTestId('most-severe')).toBeVisible();
+    await screenshot(page, 'readme-overview-narrow-dark');
+  });
+
   test('keeps the title on one line and the endpoint unbroken at 520 px', async ({ page }) => {
     await page.setViewportSize({ width: 520, height: 800 });
     await open(page);
