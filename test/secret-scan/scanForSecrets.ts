@@ -16,6 +16,7 @@ export interface SecretHit {
 const tokenShapes: [string, RegExp][] = [
   ['JWT', /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}/],
   ['Bearer credential', /\bBearer [A-Za-z0-9\-._~+/]{20,}=*/],
+  ['access key', /\bgmdk_[A-Za-z0-9_-]{20,}/],
   ['token parameter', /\b(?:access_token|refresh_token|id_token|subject_token)=(?!\[redacted\])[^&\s"'\\]{16,}/],
 ];
 const candidateRun = /[A-Za-z0-9\-_.~+/=%]{16,}/g;

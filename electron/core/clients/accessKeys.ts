@@ -1,4 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { recordIssuedToken } from '../log/recordForSecretScan.ts';
+import { secretValues } from '../secrets/scrubSecrets.ts';
 
 /** Every access key starts with this, so secret scanners and users can recognise one. */
 export const accessKeyPrefix = 'gmdk_';
@@ -11,6 +13,8 @@ export function digestOf(secret: string): string {
 /** A new access key (256 random bits after the prefix) and its digest; the key itself is shown once and never kept. */
 export function createAccessKey(): { key: string; digest: string } {
   const key = `${accessKeyPrefix}${randomBytes(32).toString('base64url')}`;
+  secretValues.add(key); // scrubbed from everything that leaves the core, except the one keys:create answer
+  recordIssuedToken(key);
   return { key, digest: digestOf(key) };
 }
 

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 import type { Logger } from '../log/Logger.ts';
+import { recordIssuedToken } from '../log/recordForSecretScan.ts';
+import { secretValues } from '../secrets/scrubSecrets.ts';
 import { applyLocalClientPolicy, isLoopbackRedirectUri } from './applyLocalClientPolicy.ts';
 import type { ClientRegistry } from './ClientRegistry.ts';
 import { createConsentRoutes, type ConsentRoutes } from './createConsentRoutes.ts';
@@ -68,6 +70,7 @@ export async function createOauthServer(options: OauthServerOptions): Promise<Oa
   const provider = new Provider(options.issuer, configuration) as unknown as OidcProvider;
   restrictUnverifiedClients(provider, options.isUnverifiedClient);
   limitFailedTokenRequests(provider, options.logger);
+  rememberIssuedTokens(provider);
   provider.on('server_error', (_ctx: unknown, error: Error) => options.logger.error('authorization server error', { error }));
   const consent = createConsentRoutes({ provider, registry: options.registry, pending: options.pending, logger: options.logger, accountId: localAccountId, resources, isUnverifiedClient: options.isUnverifiedClient });
   const callback = provider.callback();
@@ -195,6 +198,20 @@ function restrictUnverifiedClients(provider: OidcProvider, isUnverifiedClient: (
     if (isUnverifiedClient(this.clientId)) return isLoopbackRedirectUri(value);
     return allowed.call(this, value);
   };
+}
+
+// Every credential this server issues is scrubbed from whatever leaves the core, and fingerprinted for the test
+// run's secret scan (issue 7; a no-op outside tests).
+function rememberIssuedTokens(provider: OidcProvider): void {
+  provider.use(async (ctx: OidcKoaContext, next) => {
+    await next();
+    if (ctx.oidc?.route !== 'token' || !ctx.body || typeof ctx.body !== 'object') return;
+    for (const name of ['access_token', 'refresh_token', 'id_token']) {
+      const value = (ctx.body as Record<string, unknown>)[name];
+      secretValues.add(value as string | undefined);
+      recordIssuedToken(value);
+    }
+  });
 }
 
 // Failed token requests per source and per client: past the limit they get 429; successful ones are never held up (J14).

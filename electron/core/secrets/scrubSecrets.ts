@@ -131,6 +131,8 @@ const tokenPatterns: [RegExp, string][] = [
   [/eyJ[\w-]{2,}\.[\w-]*\.[\w-]*(?:\.[\w-]*\.[\w-]*)?/g, redactedMark],
   // RFC 6750 b64token after an auth scheme; `Bearer error="…"` and `realm="…"` (challenge parameters) stay.
   [/\b(Bearer|DPoP|Basic)(\s+)(?![A-Za-z_]+=")[A-Za-z0-9\-._~+/]{8,}=*/gi, `$1$2${redactedMark}`],
+  // The app's own access keys (accessKeys.ts, prefix gmdk_), also those issued before this run (only digests are kept).
+  [/\bgmdk_[A-Za-z0-9_-]{20,}/g, redactedMark],
   // Form and query parameters that carry secrets.
   [/\b(access_token|refresh_token|id_token|code|code_verifier|subject_token|actor_token|client_secret|state|nonce|password)=[^&\s"'\\<>]+/gi, `$1=${redactedMark}`],
 ];

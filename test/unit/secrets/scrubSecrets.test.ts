@@ -101,3 +101,9 @@ describe('scrubValue', () => {
     expect(JSON.stringify(scrubValue(deep))).not.toContain(jwt);
   });
 });
+
+describe('redactTokenShapes, local access keys', () => {
+  it('removes an access key of the app (gmdk_…) even when this run did not issue it', () => {
+    expect(redactTokenShapes('key gmdk_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_xyz used')).toBe('key [redacted] used');
+  });
+});
