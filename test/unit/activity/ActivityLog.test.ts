@@ -102,9 +102,15 @@ describe('ActivityLog', () => {
     const file = tempFile();
     const { log } = await ActivityLog.open({ file, maxEntries: 3 });
     const lines = () => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line).tool);
-    for (const tool of ['a', 'b', 'c', 'd']) (log.append(entry({ tool })), await log.flush());
+    for (const tool of ['a', 'b', 'c', 'd']) {
+      log.append(entry({ tool }));
+      await log.flush();
+    }
     expect(lines()).toEqual(['a', 'b', 'c', 'd']); // appended, one line per call
-    for (const tool of ['e', 'f', 'g']) (log.append(entry({ tool })), await log.flush());
+    for (const tool of ['e', 'f', 'g']) {
+      log.append(entry({ tool }));
+      await log.flush();
+    }
     expect(lines()).toEqual(['e', 'f', 'g']); // 7 lines would pass 2 x 3: compacted to the kept three
     await log.close();
     expect((await ActivityLog.open({ file, maxEntries: 3 })).log.list().map((view) => view.tool)).toEqual(['g', 'f', 'e']);
