@@ -1,6 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { Result, ToolRunView } from '../../ipc/contract.ts';
+import type { AudienceView, Result, ToolRunView } from '../../ipc/contract.ts';
 import type { Auth } from '../auth/createAuth.ts';
+import { audiencesOf, decodeJwtClaims } from '../auth/jwtClaims.ts';
 import type { ApiConfig } from '../config/AppConfig.ts';
 import type { BridgePart } from '../createCoreBridge.ts';
 import type { ToolRegistry } from '../ToolRegistry.ts';
@@ -44,8 +45,22 @@ export function toolsBridgePart(options: ToolsBridgePartOptions): BridgePart {
         return { ok: false, error: toResultError(error) };
       }
     },
-    'audiences:list': async () => ({ ok: true, value: toAudienceViews(options.apis(), options.auth.warnings(), options.auth.state()) }),
+    'audiences:list': async () => ({ ok: true, value: await listAudiences(options.apis(), options.auth) }),
   };
+}
+
+/**
+ * The audience views, with the `aud` of the token each API would be sent: the broker's (cached, or minted now and
+ * checked like any call's). Only the claim leaves this function, never the token; a refusal shows as its finding.
+ */
+async function listAudiences(apis: readonly ApiConfig[], auth: Auth): Promise<AudienceView[]> {
+  const actual = await Promise.all(apis.map(async (api) => {
+    if (api.token.strategy === 'none' || auth.state().status !== 'signed-in') return undefined;
+    const token = await auth.authorizer.tokenFor(api).catch(() => undefined);
+    const claims = token ? decodeJwtClaims(token) : undefined;
+    return claims ? audiencesOf(claims) : undefined;
+  }));
+  return toAudienceViews(apis, auth.warnings(), auth.state()).map((view, index) => (actual[index] && !view.actualAudience ? { ...view, actualAudience: actual[index] } : view));
 }
 
 function toToolRunView(result: CallToolResult, durationMs: number): ToolRunView {
