@@ -1,9 +1,11 @@
 // The secret scan behind `npm test` (issue 7): every token the run's IdPs issued, and anything token-shaped, looked
 // for in what the app logged, printed, sent to the window and wrote to disk, and in the run's throwaway HOME.
 import { createHash } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { fingerprintTailLength, type IssuedFingerprint } from '../../electron/core/log/recordForSecretScan.ts';
+import { fingerprintTailLength, secretScanDirVariable, type IssuedFingerprint } from '../../electron/core/log/recordForSecretScan.ts';
 
 export interface SecretHit {
   /** The file (and for records, the stream) the secret was found in. */
@@ -101,4 +103,25 @@ async function listFiles(dir: string): Promise<string[]> {
     return (await stat(full)).size <= maxFileBytes ? [full] : [];
   }));
   return nested.flat();
+}
+
+/** Creates the run's record folder (0700) and names it in the environment, which every process of the run inherits. */
+export function openSecretScan(): string {
+  const recordDir = mkdtempSync(path.join(os.tmpdir(), 'gmd-secret-scan-'));
+  chmodSync(recordDir, 0o700);
+  process.env[secretScanDirVariable] = recordDir;
+  return recordDir;
+}
+
+/** Scans the run's records (and `roots`), prints the verdict, deletes the folder, and throws on any hit. */
+export async function finishSecretScan(recordDir: string, roots: string[] = []): Promise<void> {
+  try {
+    const hits = await scanForSecrets({ recordDir, roots });
+    const scanned = `logs, CLI output, contract payloads, state writes${roots.length > 0 ? ' and the throwaway HOME' : ''}`;
+    process.stdout.write(`\nsecret scan: ${hits.length === 0 ? 'no token found' : `${hits.length} hit(s)`} in ${scanned}\n`);
+    if (hits.length > 0) throw new Error(`secret scan found tokens:\n${hits.slice(0, 50).map((hit) => `  ${hit.where}: ${hit.what}`).join('\n')}`);
+  } finally {
+    rmSync(recordDir, { recursive: true, force: true });
+    delete process.env[secretScanDirVariable];
+  }
 }
