@@ -75,7 +75,8 @@ function migratingStore(primary: SecretStore, previous: SecretStore): SecretStor
       const old = await previous.get(account).catch(() => null);
       if (old === null) return null;
       await primary.set(account, old);
-      await previous.delete(account);
+      // Copied already: a failed delete leaves a stale copy for the next start to remove, not a failed read.
+      await previous.delete(account).catch(() => false);
       return old;
     },
     set: (account, value) => primary.set(account, value),
