@@ -75,7 +75,7 @@ function migratingStore(primary: SecretStore, previous: SecretStore): SecretStor
       const old = await previous.get(account).catch(() => null);
       if (old === null) return null;
       await primary.set(account, old);
-      // Copied already: a failed delete leaves a stale copy for the next start to remove, not a failed read.
+      // Copied already: a failed delete leaves a stale copy (sign-out deletes both), not a failed read.
       await previous.delete(account).catch(() => false);
       return old;
     },
