@@ -148,8 +148,14 @@ function sendFailure(error: unknown, api: ApiConfig, stopped: Stopped): CallTool
   if (code && untrustedCertificate.test(code)) {
     return errorResult(`The GraphQL API ${api.name} at ${origin} presented a certificate this app does not trust (${code}). If your company uses its own CA, install it in the system's certificate store or set "ca" for this API.`);
   }
+  // It was reached: the connection broke while the answer came, so a mutation may have run (issue 7 fault suite).
+  if (code && brokenConnection.test(code)) {
+    return errorResult(`The GraphQL API ${api.name} at ${origin} broke off the connection before its answer was complete (${code}); the operation may or may not have run.`);
+  }
   return errorResult(`The GraphQL API ${api.name} could not be reached at ${origin}${code ? ` (${code})` : ''}.`);
 }
+
+const brokenConnection = /^(ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED)$/;
 
 type Stopped = 'timeout' | 'cancelled' | undefined;
 
