@@ -17,10 +17,17 @@ export function mapSettingsErrors(message: string, settings: SettingsView | unde
   const result: SettingsErrors = { byField: {}, general: [] };
   for (const line of message.split('\n').map((part) => part.trim()).filter(Boolean)) {
     const field = fieldOf(line, settings);
-    if (field) result.byField[field] = result.byField[field] ? `${result.byField[field]}\n${line}` : line;
+    const text = field ? fieldMessage(line) : line;
+    if (field) result.byField[field] = result.byField[field] ? `${result.byField[field]}\n${text}` : text;
     else result.general.push(line);
   }
   return result;
+}
+
+/** Next to its field a problem needs no file, line or key: `Not saved: error: /x/config.yaml:6: … (apis[0].endpoint)` → `…`. */
+function fieldMessage(line: string): string {
+  const text = line.replace(/^Not saved:\s*/i, '').replace(/^(?:error|warning):\s*/i, '').replace(/^\S+:\d+:\s*/, '').replace(/\s*\([\w.[\]-]+\)\s*$/, '');
+  return text || line;
 }
 
 function fieldOf(line: string, settings: SettingsView | undefined): SettingsFieldKey | undefined {
