@@ -133,8 +133,9 @@ const tokenPatterns: [RegExp, string][] = [
   [/\b(Bearer|DPoP|Basic)(\s+)(?![A-Za-z_]+=")[A-Za-z0-9\-._~+/]{8,}=*/gi, `$1$2${redactedMark}`],
   // The app's own access keys (accessKeys.ts, prefix gmdk_), also those issued before this run (only digests are kept).
   [/\bgmdk_[A-Za-z0-9_-]{20,}/g, redactedMark],
-  // Form and query parameters that carry secrets.
-  [/\b(access_token|refresh_token|id_token|code|code_verifier|subject_token|actor_token|client_secret|state|nonce|password)=[^&\s"'\\<>]+/gi, `$1=${redactedMark}`],
+  // Form and query parameters that always carry secrets. Not `code` or `state`: in an API's data they are ordinary
+  // words (`?state=open`); the app's own authorization code is a known value, and logs drop URL queries (I2).
+  [/\b(access_token|refresh_token|id_token|code_verifier|subject_token|actor_token|client_secret|password)=[^&\s"'\\<>]+/gi, `$1=${redactedMark}`],
 ];
 
 /** Removes token-shaped substrings (JWTs, auth-scheme credentials, secret query and form parameters). */

@@ -73,8 +73,12 @@ describe('redactTokenShapes', () => {
   });
 
   it('removes secret query and form parameters but keeps the parameter names', () => {
-    expect(redactTokenShapes('/callback?code=SplxlOBeZQQYbYS6WxSbIA&state=xyz12345&iss=x')).toBe('/callback?code=[redacted]&state=[redacted]&iss=x');
     expect(redactTokenShapes('grant_type=refresh_token&refresh_token=8xLOxBtZp8')).toBe('grant_type=refresh_token&refresh_token=[redacted]');
+    expect(redactTokenShapes('code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r&client_secret=s3cr3t')).toBe('code_verifier=[redacted]&client_secret=[redacted]');
+  });
+
+  it("leaves an API's ordinary code and state parameters alone (a URL in tool data must stay usable)", () => {
+    expect(redactTokenShapes('https://github.com/o/r/issues?state=open&code=utf8')).toBe('https://github.com/o/r/issues?state=open&code=utf8');
   });
 });
 
