@@ -70,8 +70,11 @@ export interface LocalAuthority {
   onClientChanged(listener: (clientId: string) => void): () => void;
   /** Asks the user (in the app) to approve a bridge client; resolves with its principal, or undefined when denied. */
   authorizeBridgeClient(info: BridgeClientInfo): Promise<Principal | undefined>;
-  /** `WWW-Authenticate` value for a 401/403 from `/mcp` (RFC 9728 §5.1 `resource_metadata`, `scope`, `error`). */
-  challenge(options: { error?: string; scope?: string; description?: string }): string;
+  /**
+   * `WWW-Authenticate` value for a 401/403 from `/mcp` (RFC 9728 §5.1 `resource_metadata`, `scope`, `error`). Pass the
+   * request's `host`: a client configured with `localhost` must be sent to metadata that names `localhost` (J5).
+   */
+  challenge(options: { error?: string; scope?: string; description?: string; host?: string }): string;
   /** Serves the AS, metadata and consent-page routes on the MCP origin; resolves false for paths it does not own. */
   handleHttp(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   close(): Promise<void>;

@@ -14,7 +14,7 @@ import type { AuthenticateResult, BridgeClientInfo, LocalAuthority, Principal } 
 import { newClientId, scopesFor, toApprovedClient } from './manageKeys.ts';
 import { parseBearer } from './parseBearer.ts';
 import { PendingRequests } from './PendingRequests.ts';
-import { allScopes, buildChallenge, buildProtectedResourceMetadata, protectedResourceMetadataPath, resourceFor } from './protectedResourceMetadata.ts';
+import { allScopes, buildChallenge, buildProtectedResourceMetadata, originFor, protectedResourceMetadataPath } from './protectedResourceMetadata.ts';
 import { toVisibleText } from './toVisibleText.ts';
 
 export interface LocalAuthorityOptions {
@@ -132,14 +132,14 @@ class AppAuthority implements LocalAuthorityService {
     return waiting;
   }
 
-  challenge(options: { error?: string; scope?: string; description?: string }): string {
-    return buildChallenge(`${this.#issuer()}${protectedResourceMetadataPath}`, options);
+  challenge(options: { error?: string; scope?: string; description?: string; host?: string }): string {
+    return buildChallenge(`${originFor(options.host, this.#port)}${protectedResourceMetadataPath}`, options);
   }
 
   async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (pathname === protectedResourceMetadataPath || pathname === '/.well-known/oauth-protected-resource') {
-      sendJson(res, 200, buildProtectedResourceMetadata(resourceFor(req.headers.host, this.#port), this.#issuer()));
+      sendJson(res, 200, buildProtectedResourceMetadata(`${originFor(req.headers.host, this.#port)}/mcp`, this.#issuer()));
       return true;
     }
     if (!isOauthPath(pathname) || this.#port === 0) return false;

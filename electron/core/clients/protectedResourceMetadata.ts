@@ -7,12 +7,13 @@ export const allScopes: readonly ClientScope[] = ['tools:read', 'tools:write'];
 export const protectedResourceMetadataPath = '/.well-known/oauth-protected-resource/mcp';
 
 /**
- * This server's `/mcp` resource as the client spells it: `localhost` when it connected through `localhost`, else
- * `127.0.0.1`. Clients check that metadata names the URL they were configured with (RFC 9728 §3.3).
+ * This server's origin as the client spells it: `localhost` when it connected through `localhost`, else `127.0.0.1`.
+ * Clients check that metadata names the URL they were configured with (RFC 9728 §3.3), so the resource and the
+ * metadata URL in a challenge follow the request's Host.
  */
-export function resourceFor(host: string | undefined, port: number): string {
+export function originFor(host: string | undefined, port: number): string {
   const name = host?.toLowerCase().startsWith('localhost:') ? 'localhost' : '127.0.0.1';
-  return `http://${name}:${port}/mcp`;
+  return `http://${name}:${port}`;
 }
 
 /**

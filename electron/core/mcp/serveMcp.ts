@@ -198,7 +198,7 @@ async function authenticate(context: RouteContext, req: IncomingMessage, res: Se
   const copies = req.headersDistinct.authorization;
   const result = await context.authority.authenticate(copies?.length === 1 ? copies[0] : copies, req.socket.remoteAddress ?? '');
   if (result.ok) return result.principal;
-  const headers: Record<string, string> = { 'www-authenticate': context.authority.challenge({ error: result.error, description: result.description }) };
+  const headers: Record<string, string> = { 'www-authenticate': context.authority.challenge({ error: result.error, description: result.description, host: req.headers.host }) };
   if (result.retryAfterSeconds !== undefined) headers['retry-after'] = String(result.retryAfterSeconds);
   // The body of a refused request is not read: close the connection rather than drain it.
   if (req.method === 'POST') headers.connection = 'close';

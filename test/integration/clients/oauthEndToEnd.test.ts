@@ -31,13 +31,13 @@ async function startApp(options: Partial<LocalAuthorityOptions> = {}): Promise<A
 }
 
 /** Connects the SDK client as a real MCP client does: 401, OAuth in the "browser" with approval in the app, reconnect. */
-async function connectWithOAuth(app: AuthorityServer, provider: MemoryOAuthProvider): Promise<Client> {
-  const first = new StreamableHTTPClientTransport(new URL(app.mcpUrl), { authProvider: provider });
+async function connectWithOAuth(app: AuthorityServer, provider: MemoryOAuthProvider, url = app.mcpUrl): Promise<Client> {
+  const first = new StreamableHTTPClientTransport(new URL(url), { authProvider: provider });
   await expect(new Client({ name: 'e2e', version: '1' }).connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
   const { redirectedTo } = await authorizeInBrowser(app, provider.authorizationUrl!.href, 'allow-write');
   await first.finishAuth(redirectedTo.searchParams.get('code')!);
   const client = new Client({ name: 'e2e', version: '1' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(app.mcpUrl), { authProvider: provider }));
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { authProvider: provider }));
   cleanups.push(() => client.close());
   return client;
 }
@@ -81,5 +81,14 @@ describe('the official SDK client against the local authorization server', () =>
     const client = await connectWithOAuth(app, provider);
     expect(app.authority.approvedClients()).toMatchObject([{ name: 'E2E CIMD client', identity: 'verified', domain: new URL(documents.origin).host }]);
     await exerciseAndRevoke(app, provider, client);
+  });
+
+  it('works for a client configured with the localhost spelling of the endpoint (J5: the metadata follows the Host)', async () => {
+    const app = await startApp();
+    const provider = new MemoryOAuthProvider({ name: 'localhost client' });
+    const url = app.mcpUrl.replace('127.0.0.1', 'localhost');
+    const client = await connectWithOAuth(app, provider, url);
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    expect(new URL(provider.authorizationUrl!.href).searchParams.get('resource')).toBe(url);
   });
 });
