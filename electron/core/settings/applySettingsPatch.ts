@@ -23,14 +23,15 @@ function patchApi(doc: Document, api: NonNullable<SettingsPatch['apis']>[number]
   const index = apiIndex(doc, api.name);
   const set = (keys: (string | number)[], value: unknown) => doc.setIn(['apis', index, ...keys], value);
   if (api.endpoint !== undefined) set(['endpoint'], api.endpoint);
-  if (api.mutations !== undefined) set(['mutations'], api.mutations);
-  if (api.tokenStrategy !== undefined) set(['token', 'strategy'], api.tokenStrategy);
-  if (api.audience !== undefined) set(['token', 'audience'], api.audience);
+  // In the README's key order, so keys the file did not have yet land where a reader expects them.
   if (api.operations !== undefined) {
     const list = doc.createNode(api.operations.map(toOperationSource));
     list.flow = true;
     set(['operations'], list);
   }
+  if (api.mutations !== undefined) set(['mutations'], api.mutations);
+  if (api.tokenStrategy !== undefined) set(['token', 'strategy'], api.tokenStrategy);
+  if (api.audience !== undefined) set(['token', 'audience'], api.audience);
 }
 
 function apiIndex(doc: Document, name: string): number {
