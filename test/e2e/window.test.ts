@@ -309,12 +309,14 @@ test.describe('activity, audiences, settings, connect', () => {
 test.describe('sign-in, port, states', () => {
   test('shows the sign-in URL with copy and cancel, and a second sign-in works', async ({ page, context }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-    const url = 'http://127.0.0.1:41236/auth?client_id=graphql-mcp-desktop&code_challenge=abc';
+    const url = `http://127.0.0.1:41236/auth?redirect_uri=http%3A%2F%2F127.0.0.1%3A33991%2Fcallback&response_type=code&scope=openid+offline_access&code_challenge=${'x'.repeat(43)}&code_challenge_method=S256&state=${'s'.repeat(43)}&prompt=consent&client_id=graphql-mcp-desktop`;
     await open(page, { ...sampleState, auth: { state: 'signed-out' } }, { holdSignIn: url });
     await page.getByRole('button', { name: 'Sign in' }).click();
     const panel = page.getByTestId('signing-in');
     await expect(panel.getByTestId('sign-in-url')).toHaveText(url);
-    await screenshot(page, 'signing-in');
+    await page.setViewportSize({ width: 520, height: 800 });
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(520);
+    await screenshot(page, 'signing-in-narrow');
     await panel.getByRole('button', { name: 'Copy sign-in address' }).click();
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(url);
     await panel.getByRole('button', { name: 'Cancel sign-in' }).click();
