@@ -77,6 +77,14 @@ describe('K3: client config writes', () => {
     expect(view).toMatchObject({ state: 'config-unreadable', message: expect.stringContaining(`${file}:4:5:`) });
   });
 
+  it('K3: a file that cannot be read is shown as unreadable and left alone', async () => {
+    const file = clientConfigPath('windsurf', environment);
+    await mkdir(file, { recursive: true }); // a folder where the file should be: EISDIR, as root cannot be denied by mode
+    const view = (await listClientSetups(options)).find((candidate) => candidate.target === 'windsurf');
+    expect(view).toMatchObject({ state: 'config-unreadable', message: `${file}: cannot be read (EISDIR)` });
+    await expect(applyClientSetup('windsurf', options)).rejects.toMatchObject({ code: 'SETUP_WRITE_FAILED', message: expect.stringContaining('left alone') });
+  });
+
   it('K3: a TOML file that does not parse is left alone, and the error names the file and line', async () => {
     const file = await placeFixture('codex', 'broken/config.toml');
     const before = await readFile(file, 'utf8');

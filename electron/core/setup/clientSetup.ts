@@ -43,8 +43,9 @@ async function describeClientSetup(target: ClientTarget, options: ClientSetupOpt
     target: target.target, label: target.label, snippet: target.snippet(options.endpoint, entry), configPath: file, auth: target.auth,
     state: 'not-configured', ...(target.deeplink ? { deeplink: target.deeplink(options.endpoint, entry) } : {}),
   };
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  if (text === undefined) return { ...view, state: existsSync(path.dirname(file)) ? 'not-configured' : 'not-installed' };
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => error);
+  if (text instanceof Error && text.code !== 'ENOENT') return { ...view, state: 'config-unreadable', message: `${file}: cannot be read (${text.code ?? 'error'})` };
+  if (typeof text !== 'string') return { ...view, state: existsSync(path.dirname(file)) ? 'not-configured' : 'not-installed' };
   const read = readEntry(target.format, text, target.entryPath);
   if (!read.ok) return { ...view, state: 'config-unreadable', message: unreadableMessage(file, read) };
   return { ...view, state: isDeepStrictEqual(read.entry, entry) ? 'configured' : 'not-configured' };
