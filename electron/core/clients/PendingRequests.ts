@@ -4,8 +4,10 @@ import type { ClientDecision, PendingClientView } from '../../ipc/contract.ts';
 export interface PendingRequestsOptions {
   /** How long a request waits for the user; then it is denied (default 5 minutes). */
   timeoutMs?: number;
-  /** Requests waiting at once; more are denied at once, so a flood of registrations cannot bury real ones. */
+  /** Requests waiting at once; a new one beyond it pushes out the oldest (default 20). */
   maxPending?: number;
+  /** Requests of one client waiting at once; its new one pushes out its oldest (default 3). */
+  maxPendingPerClient?: number;
   now?: () => number;
 }
 
@@ -13,6 +15,7 @@ type Ask = Omit<PendingClientView, 'requestId' | 'requestedAt' | 'expiresAt'>;
 
 interface Entry {
   view: PendingClientView;
+  clientKey: string;
   resolve(decision: ClientDecision): void;
   timer: NodeJS.Timeout;
 }
@@ -26,24 +29,30 @@ export class PendingRequests {
   readonly #listeners = new Set<() => void>();
   readonly #timeoutMs: number;
   readonly #maxPending: number;
+  readonly #maxPerClient: number;
   readonly #now: () => number;
 
   constructor(options: PendingRequestsOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? 5 * 60_000;
     this.#maxPending = options.maxPending ?? 20;
+    this.#maxPerClient = options.maxPendingPerClient ?? 3;
     this.#now = options.now ?? Date.now;
   }
 
-  /** Shows the request to the user; `decision` settles with their answer, or `deny` on timeout, overflow or close. */
-  ask(request: Ask): { view: PendingClientView; decision: Promise<ClientDecision> } {
+  /**
+   * Shows the request to the user; `decision` settles with their answer, or `deny` on timeout, on close, or when
+   * pushed out. `clientKey` names who asks (an OAuth client id, a bridge client's name): a client flooding requests
+   * only pushes out its own older ones, and a flood of different clients the oldest, never the newest, request.
+   */
+  ask(request: Ask, clientKey: string): { view: PendingClientView; decision: Promise<ClientDecision> } {
     const requestId = randomBytes(12).toString('base64url');
     const now = this.#now();
     const view: PendingClientView = { ...request, requestId, requestedAt: new Date(now).toISOString(), expiresAt: new Date(now + this.#timeoutMs).toISOString() };
-    if (this.#entries.size >= this.#maxPending) return { view, decision: Promise.resolve('deny') };
+    this.#makeRoom(clientKey);
     const decision = new Promise<ClientDecision>((resolve) => {
       const timer = setTimeout(() => this.decide(requestId, 'deny'), this.#timeoutMs);
       timer.unref();
-      this.#entries.set(requestId, { view, resolve, timer });
+      this.#entries.set(requestId, { view, clientKey, resolve, timer });
     });
     this.#changed();
     return { view: { ...view }, decision };
@@ -77,6 +86,12 @@ export class PendingRequests {
   close(): void {
     for (const requestId of [...this.#entries.keys()]) this.decide(requestId, 'deny');
     this.#listeners.clear();
+  }
+
+  #makeRoom(clientKey: string): void {
+    const own = [...this.#entries].filter(([, entry]) => entry.clientKey === clientKey);
+    if (own.length >= this.#maxPerClient) this.decide(own[0]![0], 'deny');
+    if (this.#entries.size >= this.#maxPending) this.decide(this.#entries.keys().next().value!, 'deny');
   }
 
   #changed(): void {

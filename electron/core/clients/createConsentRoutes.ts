@@ -77,7 +77,7 @@ async function showPage(options: ConsentRoutesOptions, consents: Map<string, Con
 // Puts the request in front of the user; the consent records the decision once the registry reflects it.
 async function askUser(options: ConsentRoutesOptions, interaction: OidcInteraction): Promise<Consent> {
   const view = await describeRequest(options, interaction);
-  const { view: request, decision } = options.pending.ask(view);
+  const { view: request, decision } = options.pending.ask(view, `oauth:${interaction.params.client_id ?? ''}`);
   const consent: Consent = { request };
   void decision.then(async (answer) => {
     if (answer !== 'deny') await approveOauthClient(options.registry, consent.request, interaction.params.client_id ?? '', answer);

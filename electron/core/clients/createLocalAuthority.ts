@@ -178,7 +178,7 @@ class AppAuthority implements LocalAuthorityService {
   }
 
   async #askForBridgeClient(name: string): Promise<Principal | undefined> {
-    const { decision } = this.#pending.ask({ name, kind: 'bridge', identity: 'self-asserted', scopes: [...allScopes] });
+    const { decision } = this.#pending.ask({ name, kind: 'bridge', identity: 'self-asserted', scopes: [...allScopes] }, `bridge:${name}`);
     const answer = await decision;
     if (answer === 'deny') return undefined;
     const clientId = await this.#approveBridgeClient(name, answer);

@@ -6,6 +6,7 @@ import { applyLocalClientPolicy, isLoopbackRedirectUri } from '../../../electron
 import { ClientRegistry } from '../../../electron/core/clients/ClientRegistry.ts';
 import { FailureLimiter } from '../../../electron/core/clients/FailureLimiter.ts';
 import { parseBearer } from '../../../electron/core/clients/parseBearer.ts';
+import { PendingRequests } from '../../../electron/core/clients/PendingRequests.ts';
 import { RegistryAdapter } from '../../../electron/core/clients/RegistryAdapter.ts';
 import { toVisibleText } from '../../../electron/core/clients/toVisibleText.ts';
 
@@ -84,5 +85,24 @@ describe('RegistryAdapter', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('PendingRequests', () => {
+  const ask = (pending: PendingRequests, client: string) => pending.ask({ name: client, kind: 'oauth', identity: 'self-asserted', scopes: ['tools:read'] }, client);
+
+  it('lets a flooding client push out only its own older requests, and a flood of clients only the oldest ones', async () => {
+    const pending = new PendingRequests({ maxPending: 4, maxPendingPerClient: 2 });
+    const real = ask(pending, 'real client');
+    const flood = Array.from({ length: 5 }, () => ask(pending, 'flooder'));
+    expect(pending.list().map((request) => request.name)).toEqual(['real client', 'flooder', 'flooder']);
+    expect(await Promise.all(flood.slice(0, 3).map((request) => request.decision))).toEqual(['deny', 'deny', 'deny']);
+    expect(pending.decide(real.view.requestId, 'allow-read')).toBe(true);
+    expect(await real.decision).toBe('allow-read');
+    const many = ['a', 'b', 'c', 'd', 'e'].map((client) => ask(pending, client));
+    expect(pending.list()).toHaveLength(4);
+    expect(pending.list().at(-1)?.requestId).toBe(many.at(-1)!.view.requestId);
+    pending.close();
+    expect(await many.at(-1)!.decision).toBe('deny');
   });
 });
