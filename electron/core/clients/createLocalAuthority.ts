@@ -10,7 +10,7 @@ import { createOauthServer, isOauthPath, type OauthServer, type VerifiedAccessTo
 import { revokeOauthClientGrants } from './RegistryAdapter.ts';
 import { ClientRegistry, type StoredClient } from './ClientRegistry.ts';
 import { FailureLimiter } from './FailureLimiter.ts';
-import type { AuthenticateResult, BridgeClientInfo, LocalAuthority, Principal } from './LocalAuthority.ts';
+import type { ApprovedClient, AuthenticateResult, BridgeClientInfo, LocalAuthority, Principal } from './LocalAuthority.ts';
 import { newClientId, scopesFor, toApprovedClient } from './manageKeys.ts';
 import { parseBearer } from './parseBearer.ts';
 import { PendingRequests } from './PendingRequests.ts';
@@ -110,7 +110,7 @@ class AppAuthority implements LocalAuthorityService {
     return client && toPrincipal(client, this.#now() + keyPrincipalMs);
   }
 
-  approvedClients() {
+  approvedClients(): ApprovedClient[] {
     return this.registry.state.clients.map(toApprovedClient);
   }
 
