@@ -239,6 +239,15 @@ describe('J: local authorization server', () => {
     expect(await mcpStatus(rotated.body.access_token as string)).toBe(401);
   });
 
+  it('J10: RFC 7009 revocation of a refresh token ends the grant', async () => {
+    server = await startAuthorityServer();
+    const { refreshToken, clientId, accessToken } = await approvedTokens();
+    const revoked = await fetch(`${server.origin}/revoke`, { method: 'POST', body: new URLSearchParams({ token: refreshToken, token_type_hint: 'refresh_token', client_id: clientId }) });
+    expect(revoked.status).toBe(200);
+    expect(await token({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId })).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    expect(await mcpStatus(accessToken)).toBe(401);
+  });
+
   it('J10: access tokens live at most an hour and are opaque', async () => {
     server = await startAuthorityServer();
     const { accessToken, body } = await approvedTokens();
