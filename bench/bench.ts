@@ -1,6 +1,6 @@
 // `npm run bench`: measures the gateway side by side with its baselines in one run and prints one table (also
 // written to bench/RESULTS.md). It reports; it never fails the build on a timing (exit code 0 unless it crashes).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { benchBroker, type BrokerResult } from './benchBroker.ts';
@@ -15,6 +15,8 @@ const settings = {
   broker: { warmup: 50, calls: 950, tokenForCalls: 10_000 },
 };
 const targets = { gatewayRatio: 1.8, gatewayP95Ratio: 2, gatewayCpuMs: 1.5, memoryGrowthBytes: 10 * 2 ** 20, coldStartMs: 1000, restartMs: 500, listMs: 5, rssBytes: 120 * 2 ** 20 };
+
+const keptHeading = '## Before and after';
 
 const notes = [
   `(a) ${settings.toolCall.warmup} warm-up + ${settings.toolCall.calls} measured calls per contender, round-robin (one call of each per round) so load drift hits all alike. ` +
@@ -56,7 +58,9 @@ async function main(): Promise<void> {
   const table = formatTable(rows);
   process.stdout.write(`\n${formatMachine(machine)}\n\n${table}\n\n`);
   const resultsFile = path.join(import.meta.dirname, 'RESULTS.md');
-  await writeFile(resultsFile, formatResultsFile(machine, table, notes));
+  // A hand-written "Before and after" section (earlier runs, for comparison) survives regeneration.
+  const kept = await readFile(resultsFile, 'utf8').then((text) => text.slice(Math.max(0, text.indexOf(keptHeading))), () => '');
+  await writeFile(resultsFile, formatResultsFile(machine, table, notes) + (kept.startsWith(keptHeading) ? `\n${kept}` : ''));
   process.stdout.write(`Written to ${path.relative(process.cwd(), resultsFile)} (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s).\n`);
 }
 
