@@ -27,6 +27,8 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 30_000,
           fileParallelism: false,
+          // After the other projects: its child processes and dead servers would load the two cores under timed tests.
+          sequence: { groupOrder: 1 },
         },
       },
     ],
