@@ -54,6 +54,16 @@ async function setupApp(): Promise<void> {
 
 function setupQuit(): void {
   app.on('before-quit', () => (quitting = true));
+  // Ctrl+C (or SIGTERM) to `npm start`: quit through will-quit, so core.close() cancels a pending sign-in and no grant
+  // is saved after it; a second signal exits at once (issue 7, item 3).
+  let signalled = false;
+  const onSignal = () => {
+    if (signalled) app.exit(130);
+    signalled = true;
+    app.quit();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   // A tray app keeps running with its window closed.
   app.on('window-all-closed', () => {});
   app.on('will-quit', (event) => {
