@@ -69,6 +69,7 @@ export async function createOauthServer(options: OauthServerOptions): Promise<Oa
   const configuration = await buildConfiguration(options, resources, errors as unknown as OidcErrors, createMemoryAdapter());
   const provider = new Provider(options.issuer, configuration) as unknown as OidcProvider;
   restrictUnverifiedClients(provider, options.isUnverifiedClient);
+  await narrowRefreshScopes(provider);
   limitFailedTokenRequests(provider, options.logger);
   rememberIssuedTokens(provider);
   provider.on('server_error', (_ctx: unknown, error: Error) => options.logger.error('authorization server error', { error }));
@@ -211,6 +212,29 @@ function rememberIssuedTokens(provider: OidcProvider): void {
       secretValues.add(value as string | undefined);
       recordIssuedToken(value);
     }
+  });
+}
+
+/**
+ * A refresh that asks for scopes its refresh token does not hold gets the ones it holds instead of `invalid_scope`.
+ * Codex sends the scopes it first asked for on every refresh (with `offline_access`, which oidc-provider never puts
+ * in a token without prompt=consent, and `tools:write` after a read-only approval), so a strict RFC 6749 §6 check
+ * left it logged out after every restart of the app. Narrowing never grants more than the user approved.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
+ */
+async function narrowRefreshScopes(provider: OidcProvider): Promise<void> {
+  const { default: internals } = await import('oidc-provider/lib/helpers/weak_cache.js');
+  const handlers = internals(provider).grantTypeHandlers;
+  const refresh = handlers.get('refresh_token');
+  if (!refresh) throw new Error('oidc-provider has no refresh_token grant handler to wrap');
+  handlers.set('refresh_token', async (ctx) => {
+    const params = (ctx as OidcKoaContext).oidc?.params ?? {};
+    if (typeof params.scope === 'string' && typeof params.refresh_token === 'string') {
+      const held = (await provider.RefreshToken.find(params.refresh_token, { ignoreExpiration: true }))?.scope?.split(' ') ?? [];
+      const kept = params.scope.split(' ').filter((scope) => held.includes(scope));
+      params.scope = kept.length > 0 ? kept.join(' ') : undefined;
+    }
+    return refresh(ctx);
   });
 }
 

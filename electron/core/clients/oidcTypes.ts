@@ -49,6 +49,7 @@ export interface OidcProvider {
   interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;
   Client: { find(id: string): Promise<OidcClientInstance | undefined>; prototype: OidcClientInstance };
   AccessToken: { find(value: string): Promise<OidcAccessToken | undefined> };
+  RefreshToken: { find(value: string, options?: { ignoreExpiration?: boolean }): Promise<{ scope?: string } | undefined> };
   Grant: new (init: { accountId: string; clientId: string }) => OidcGrant;
 }
 
