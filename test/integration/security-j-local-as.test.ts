@@ -182,6 +182,19 @@ describe('J: local authorization server', () => {
     expect(server.authority.approvedClients()).toEqual([]);
   });
 
+  it('J6: the waiting page loaded several times at once asks the user once', async () => {
+    server = await startAuthorityServer();
+    const clientId = await registeredClient();
+    const { challenge } = pkce();
+    const browser = new TestBrowser();
+    const first = await browser.get(authorizationUrl({ client_id: clientId, redirect_uri: callback, code_challenge: challenge, code_challenge_method: 'S256', resource: server.mcpUrl }));
+    const page = new URL(first.headers.get('location')!, server.origin).href;
+    const pages = await Promise.all([1, 2, 3].map(() => browser.get(page)));
+    expect(pages.map((response) => response.status)).toEqual([200, 200, 200]);
+    const pending = await server.authority.bridgePart['clients:pending']!();
+    expect(pending.ok && pending.value).toHaveLength(1);
+  });
+
   it('J7: deny, or no decision in time, sends access_denied and approves nothing', async () => {
     server = await startAuthorityServer({ decisionTimeoutMs: 300 });
     const clientId = await registeredClient();

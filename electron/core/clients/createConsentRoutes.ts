@@ -40,6 +40,8 @@ const consentLifetimeMs = 600_000;
  */
 export function createConsentRoutes(options: ConsentRoutesOptions): ConsentRoutes {
   const consents = new Map<string, Consent>();
+  // A page loaded twice at once must still ask the user only once.
+  const asking = new Map<string, Promise<Consent>>();
   return {
     async handle(req, res, pathname) {
       const match = consentPath.exec(pathname);
@@ -48,7 +50,7 @@ export function createConsentRoutes(options: ConsentRoutesOptions): ConsentRoute
       const [, uid, action] = match as unknown as [string, string, string | undefined];
       if (action === '/status') sendJson(res, { state: stateOf(consents.get(uid)) });
       else if (action === '/continue') await continueToClient(options, consents, uid, req, res);
-      else await showPage(options, consents, uid, req, res);
+      else await showPage(options, { consents, asking }, uid, req, res);
       return true;
     },
   };
@@ -59,19 +61,33 @@ function stateOf(consent: Consent | undefined): 'unknown' | 'waiting' | 'decided
   return consent.decision ? 'decided' : 'waiting';
 }
 
-async function showPage(options: ConsentRoutesOptions, consents: Map<string, Consent>, uid: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+interface ConsentState {
+  consents: Map<string, Consent>;
+  asking: Map<string, Promise<Consent>>;
+}
+
+async function showPage(options: ConsentRoutesOptions, state: ConsentState, uid: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const interaction = await options.provider.interactionDetails(req, res).catch(() => undefined);
   if (!interaction || interaction.uid !== uid) return sendExpired(res);
-  let consent = consents.get(uid);
-  if (!consent) {
-    consent = await askUser(options, interaction);
-    consents.set(uid, consent);
-    setTimeout(() => consents.delete(uid), consentLifetimeMs).unref();
-  }
+  const consent = state.consents.get(uid) ?? await consentFor(options, state, interaction);
   if (consent.decision) return void res.writeHead(303, { location: `/consent/${uid}/continue` }).end();
   const nonce = randomBytes(16).toString('base64');
   const html = renderConsentPage({ request: consent.request, statusUrl: `/consent/${uid}/status`, continueUrl: `/consent/${uid}/continue`, nonce });
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': consentPageCsp(nonce), 'x-frame-options': 'DENY', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).end(html);
+}
+
+function consentFor(options: ConsentRoutesOptions, state: ConsentState, interaction: OidcInteraction): Promise<Consent> {
+  const { uid } = interaction;
+  let asked = state.asking.get(uid);
+  if (!asked) {
+    asked = askUser(options, interaction).then((consent) => {
+      state.consents.set(uid, consent);
+      return consent;
+    }).finally(() => state.asking.delete(uid));
+    state.asking.set(uid, asked);
+    setTimeout(() => state.consents.delete(uid), consentLifetimeMs).unref();
+  }
+  return asked;
 }
 
 // Puts the request in front of the user; the consent records the decision once the registry reflects it.
