@@ -11,6 +11,8 @@ export interface ApprovalRequest {
   arguments: Record<string, unknown>;
   /** The MCP request's abort signal: a client that gives up withdraws its pending call. */
   signal?: AbortSignal;
+  /** Told every `progressIntervalMs` while the call waits for the user, so the client can be kept waiting (MCP progress). */
+  onProgress?(message: string): void;
 }
 
 export type ApprovalVerdict = { approved: true } | { approved: false; reason: string };
@@ -21,6 +23,8 @@ export interface ApprovalGateOptions {
   clock?: Clock;
   /** How long a call waits for the user; default 2 minutes. */
   timeoutMs?: number;
+  /** How often a waiting call's `onProgress` is told it still waits; default 15 s (SDK clients give up after 60 s). */
+  progressIntervalMs?: number;
 }
 
 interface Pending {
@@ -29,6 +33,7 @@ interface Pending {
 }
 
 export const defaultApprovalTimeoutMs = 2 * 60_000;
+const defaultProgressIntervalMs = 15_000;
 
 /**
  * Holds destructive tool calls until the user decides in the app (security case K1). Decisions arrive only through
@@ -97,9 +102,11 @@ export class ApprovalGate {
     return new Promise<ApprovalVerdict>((resolve) => {
       const onAbort = () => settle({ approved: false, reason: 'The client cancelled the call before it was approved.' });
       const timer = this.#clock.setTimeout(() => settle({ approved: false, reason: `No decision within ${describeDuration(timeoutMs)}: the call was not run and nothing was sent to the API.` }), timeoutMs);
+      const stopProgress = this.#reportProgress(request, view);
       const settle = (verdict: ApprovalVerdict) => {
         if (!this.#pending.delete(view.id)) return;
         this.#clock.clearTimeout(timer);
+        stopProgress();
         request.signal?.removeEventListener('abort', onAbort);
         resolve(verdict);
         this.#publish();
@@ -108,6 +115,23 @@ export class ApprovalGate {
       this.#pending.set(view.id, { view, settle });
       this.#publish();
     });
+  }
+
+  /** Tells `onProgress` every interval that the call still waits (until the returned stop); nothing without it. */
+  #reportProgress(request: ApprovalRequest, view: PendingCallView): () => void {
+    const { onProgress } = request;
+    if (!onProgress) return () => {};
+    const intervalMs = this.#options.progressIntervalMs ?? defaultProgressIntervalMs;
+    const message = `Waiting for the user to allow ${view.tool} in GraphQL MCP Desktop (until ${view.expiresAt}).`;
+    let timer: unknown;
+    const schedule = (): void => {
+      timer = this.#clock.setTimeout(() => {
+        schedule();
+        onProgress(message);
+      }, intervalMs);
+    };
+    schedule();
+    return () => this.#clock.clearTimeout(timer);
   }
 
   #publish(): void {

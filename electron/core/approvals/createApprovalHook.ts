@@ -16,6 +16,8 @@ export interface GatedCall {
   api?: string;
   args: Record<string, unknown>;
   signal?: AbortSignal;
+  /** Where the gate reports that the call still waits for the user (MCP progress, when the client asked for it). */
+  onProgress?(message: string): void;
 }
 
 /**
@@ -23,9 +25,9 @@ export interface GatedCall {
  * `ask`, for the user); every other call runs. It runs before anything is sent upstream (K1).
  */
 export function createApprovalHook(options: ApprovalHookOptions): (call: GatedCall) => Promise<{ allowed: true } | { allowed: false; reason: string }> {
-  return async ({ principal, tool, api, args, signal }) => {
+  return async ({ principal, tool, api, args, signal, onProgress }) => {
     if (!isDestructiveCall(tool, options.kindOf(tool.name), args)) return { allowed: true };
-    const verdict = await options.gate.requestApproval({ clientId: principal.clientId, clientName: principal.name, tool: tool.name, api, arguments: args, signal });
+    const verdict = await options.gate.requestApproval({ clientId: principal.clientId, clientName: principal.name, tool: tool.name, api, arguments: args, signal, onProgress });
     return verdict.approved ? { allowed: true } : { allowed: false, reason: verdict.reason };
   };
 }

@@ -24,6 +24,8 @@ export interface ToolCall {
   api?: string;
   args: Record<string, unknown>;
   signal: AbortSignal;
+  /** Set when the caller can be told the call still waits (an MCP request with `_meta.progressToken`). */
+  onProgress?(message: string): void;
 }
 
 export type BeforeCallDecision = { allowed: true } | { allowed: false; reason: string };
@@ -95,8 +97,11 @@ export class ToolGateway {
     this.#record(principal, name, this.#now(), 'denied', reason);
   }
 
-  /** Runs one tool for this client; never throws: refusals and failures are `isError` results. */
-  async call(principal: Principal, name: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
+  /**
+   * Runs one tool for this client; never throws: refusals and failures are `isError` results. `onProgress` hears
+   * that the call still waits for the user's approval (see ToolCall).
+   */
+  async call(principal: Principal, name: string, args: Record<string, unknown>, signal: AbortSignal, onProgress?: (message: string) => void): Promise<CallToolResult> {
     const started = this.#now();
     if (this.#options.isPaused?.()) return this.#refuse(principal, name, started, 'denied', 'GraphQL MCP Desktop is paused: the user stopped tool calls from its tray menu. Ask them to resume it.');
     const tool = this.#visibleTool(principal, name);
@@ -107,7 +112,7 @@ export class ToolGateway {
       return this.#refuse(principal, name, started, 'denied', `This client is not allowed to change data: ${name} needs the ${needed} scope. Approve it for read-write in GraphQL MCP Desktop.`);
     }
     const api = this.#options.describe?.(name)?.api;
-    const decision = this.#options.beforeCall ? await this.#options.beforeCall({ principal, tool, api, args, signal }) : { allowed: true as const };
+    const decision = this.#options.beforeCall ? await this.#options.beforeCall({ principal, tool, api, args, signal, onProgress }) : { allowed: true as const };
     if (!decision.allowed) return this.#refuse(principal, name, started, 'denied', decision.reason);
     const result = await this.#run(name, args, signal);
     this.#record(principal, name, started, result.isError ? 'error' : 'ok', result.isError ? firstText(result) : undefined);

@@ -109,4 +109,19 @@ describe('ApprovalGate', () => {
     expect(await two).toMatchObject({ approved: false });
     expect(seen).toEqual([1, 2, 1, 0]);
   });
+
+  it('tells a waiting call every 15 s that it still waits (MCP progress), and stops once the user decides', async () => {
+    const { gate: approvals, clock } = gate();
+    const told: string[] = [];
+    const verdict = approvals.requestApproval(request({ onProgress: (message) => told.push(message) }));
+    clock.advance(14_999);
+    expect(told).toEqual([]);
+    for (let tick = 0; tick < 3; tick += 1) clock.advance(15_000);
+    expect(told).toHaveLength(3);
+    expect(told[0]).toContain('Waiting for the user to allow createTask');
+    approvals.decide(approvals.pending()[0]!.id, 'allow-once');
+    expect(await verdict).toEqual({ approved: true });
+    clock.advance(60_000);
+    expect(told).toHaveLength(3);
+  });
 });

@@ -1,0 +1,82 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
+import { buildSchema } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApprovalGate } from '../../../electron/core/approvals/ApprovalGate.ts';
+import { createApprovalHook } from '../../../electron/core/approvals/createApprovalHook.ts';
+import type { OperationTool } from '../../../electron/core/graphql/OperationTool.ts';
+import { connectClient } from '../../helpers/connectClient.ts';
+import { startGraphqlServer, testSchemaSource, type TestGraphqlServer } from '../../helpers/graphqlServer.ts';
+import { serveTestMcp, type TestMcp } from '../../helpers/serveTestMcp.ts';
+import { createTestCatalog } from '../../helpers/testCatalog.ts';
+
+// Scaled down from the app's 2-minute approval wait, 15 s progress interval and the SDK's 60 s request timeout:
+// the client gives up long before the user decides unless progress keeps it waiting.
+const approvalTimeoutMs = 4000;
+const progressIntervalMs = 100;
+const clientTimeoutMs = 1000;
+
+const addTaskTool: OperationTool = {
+  kind: 'operation', name: 'test_add_task', title: 'AddTask', description: 'Runs AddTask',
+  inputSchema: { type: 'object', properties: { title: { type: 'string' } }, required: ['title'], additionalProperties: false },
+  annotations: { destructiveHint: true, openWorldHint: true },
+  api: 'test', operationName: 'AddTask', operationType: 'mutation', document: 'mutation AddTask($title: String!) { addTask(title: $title) }', source: { file: 'test.graphql' },
+};
+
+let api: TestGraphqlServer;
+let served: TestMcp;
+let client: Client;
+const gate = new ApprovalGate({ policyFor: () => 'ask', timeoutMs: approvalTimeoutMs, progressIntervalMs });
+
+beforeAll(async () => {
+  api = await startGraphqlServer(buildSchema(`${testSchemaSource}\ntype Mutation { addTask(title: String!): String }\n`));
+  const catalog = createTestCatalog(api.url);
+  catalog.setTools([addTaskTool]);
+  served = await serveTestMcp(catalog, { gateway: { beforeCall: createApprovalHook({ gate, kindOf: () => 'operation' }) } });
+  client = await connectClient(served.mcp.url, served.token);
+  // Progress travels on the session's GET stream, which the SDK client opens right after initialize.
+  while (!served.mcp.liveSessions().some((session) => session.listening)) await new Promise((resolve) => setTimeout(resolve, 10));
+});
+afterAll(async () => {
+  await client?.close();
+  await served?.mcp.close();
+  await api?.close();
+});
+
+const mutationsSent = () => api.requests.filter((request) => request.body.includes('AddTask')).length;
+const textOf = (result: CallToolResult) => result.content.map((item) => (item.type === 'text' ? item.text : '')).join('');
+
+/** Calls the destructive tool as a client that resets its (short) request timeout on progress. */
+function callWithProgress(onprogress: (update: Progress) => void): Promise<CallToolResult> {
+  const options = { timeout: clientTimeoutMs, resetTimeoutOnProgress: true, onprogress };
+  return client.callTool({ name: 'test_add_task', arguments: { title: 'Ship 1.0' } }, undefined, options) as Promise<CallToolResult>;
+}
+
+describe('a destructive call waiting for approval keeps an MCP client waiting with progress notifications', () => {
+  it('an SDK client whose request timeout is shorter than the wait still gets the result once the user allows the call', async () => {
+    api.reset();
+    const updates: Progress[] = [];
+    // The user decides only after 20 progress intervals, twice the client's own request timeout.
+    const result = await callWithProgress((update) => {
+      updates.push(update);
+      if (updates.length === 20) gate.decide(gate.pending()[0]!.id, 'allow-once');
+    });
+    expect(result.isError).toBeUndefined();
+    expect(mutationsSent()).toBe(1);
+    expect(updates.length).toBeGreaterThanOrEqual(20);
+    expect(updates[0]!.message).toContain('Waiting for the user to allow test_add_task in GraphQL MCP Desktop');
+    // The spec wants progress to increase with every notification.
+    expect(updates.every((update, index) => index === 0 || update.progress > updates[index - 1]!.progress)).toBe(true);
+  });
+
+  it('a call the user never decides ends with the approval timeout\'s refusal, not the client\'s timeout, and sends nothing', async () => {
+    api.reset();
+    let updates = 0;
+    const result = await callWithProgress(() => void (updates += 1));
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain('No decision within 4 seconds');
+    expect(updates).toBeGreaterThan(0);
+    expect(mutationsSent()).toBe(0);
+    expect(gate.pending()).toEqual([]);
+  });
+});
