@@ -220,3 +220,25 @@ test('Settings shows the demo as read-only (the demo has no config file to write
   await expect(page.getByText('The built-in demo has no config file')).toBeVisible();
   await expect(page.getByLabel('Port')).toBeDisabled();
 });
+
+test('sign-in from the window is never a dead end: signed out, a sign-in cancelled, then a second one completes', async () => {
+  await go('Overview');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByTestId('auth-status')).toHaveText('Signed out');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const panel = page.getByTestId('signing-in');
+  await expect(panel.getByTestId('sign-in-url')).toHaveText(/^http:\/\/127\.0\.0\.1:\d+\/auth\?/);
+  await panel.getByRole('button', { name: 'Cancel sign-in' }).click();
+  await expect(page.getByTestId('auth-status')).toHaveText('Signed out');
+  await expect(panel).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const signInUrl = (await panel.getByTestId('sign-in-url').textContent()) ?? '';
+  const browserPage = await context.newPage();
+  await browserPage.goto(signInUrl);
+  await browserPage.locator('input[name=login]').fill('bob');
+  await browserPage.locator('button[type=submit]').click();
+  await expect(browserPage.locator('body')).toContainText(/signed in|close this/i);
+  await browserPage.close();
+  await expect(page.getByTestId('auth-status')).toHaveText('Signed in as bob');
+});
