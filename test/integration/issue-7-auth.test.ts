@@ -131,3 +131,17 @@ describe('issue 7: a logout run by another process', () => {
     expect((await callApi(auth, api)).isError).toBeFalsy();
   });
 });
+
+describe('issue 7: the grant check never holds a call up for long', () => {
+  it('a keychain read that hangs delays a call only briefly; the call goes through and the app stays signed in', async () => {
+    const { auth, api, secrets } = await started({ openExternal: browserSigningInAs('gus') });
+    await auth.signIn();
+    await waitForState(auth, 'signed-in');
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // a call-time check is due
+    const hanging = secrets.get;
+    secrets.get = () => new Promise(() => {}); // a keychain prompt nobody answers
+    expect((await callApi(auth, api)).isError).toBeFalsy();
+    expect(auth.state()).toMatchObject({ status: 'signed-in' });
+    secrets.get = hanging;
+  });
+});

@@ -8,6 +8,9 @@ export interface GrantWatchOptions {
 
 // API calls check at most this often: a keychain read per call would slow every call down.
 const minCallCheckGapMs = 1_000;
+// A call waits for the check at most this long: a keychain that hangs (a prompt, up to its 5 s timeout) must not
+// hold up calls; the check finishes in the background and signs out then.
+const maxCallWaitMs = 250;
 
 /**
  * Runs the "is the grant still in the keychain?" check in the background while signed in, and before API calls
@@ -38,9 +41,8 @@ export class GrantWatch {
   /** The check to wait for before a call, or undefined when none is due (one ran within the last second). */
   checkSoon(): Promise<void> | undefined {
     if (!this.#timer) return undefined;
-    if (this.#running) return this.#running;
-    if (this.#options.now() - this.#lastCheck < minCallCheckGapMs) return undefined;
-    return this.#run();
+    if (!this.#running && this.#options.now() - this.#lastCheck < minCallCheckGapMs) return undefined;
+    return waitAtMost(this.#running ?? this.#run(), maxCallWaitMs);
   }
 
   #run(): Promise<void> {
@@ -48,4 +50,10 @@ export class GrantWatch {
     this.#running ??= this.#options.check().finally(() => (this.#running = undefined));
     return this.#running;
   }
+}
+
+function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([promise, elapsed]).finally(() => clearTimeout(timer));
 }
