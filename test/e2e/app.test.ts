@@ -1,7 +1,7 @@
 // The real app in headless mode (real core, demo IdP, demo APIs, local authorization server) driven through its window
 // in Chromium, as a user would, with the official MCP SDK client connecting through OAuth.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -219,6 +219,17 @@ test('Settings shows the demo as read-only (the demo has no config file to write
   if ((await notServed.count()) > 0) await skipIfNotServed('settings:get is not available in this build', 'settings:get');
   await expect(page.getByText('The built-in demo has no config file')).toBeVisible();
   await expect(page.getByLabel('Port')).toBeDisabled();
+});
+
+test('Connect a client writes Cursor\'s config in one click', async () => {
+  await go('Connect a client');
+  const cursor = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Cursor' }) });
+  await expect(cursor.locator('pre')).toContainText(endpoint);
+  await cursor.getByRole('button', { name: 'Write config' }).click();
+  await expect(cursor.getByRole('status').filter({ hasText: 'Written to' })).toBeVisible();
+  await expect(cursor.getByTestId('setup-state')).toHaveText('configured');
+  expect(JSON.parse(readFileSync(path.join(home, '.cursor', 'mcp.json'), 'utf8'))).toMatchObject({ mcpServers: { 'graphql': { url: endpoint } } });
+  await shot('app-connect');
 });
 
 test('sign-in from the window is never a dead end: signed out, a sign-in cancelled, then a second one completes', async () => {
