@@ -62,6 +62,7 @@ const refused = (code: 'CONFIG_INVALID' | 'CLIENT_NOT_FOUND' | 'KEY_NAME_TAKEN',
 /**
  * A CoreBridge over in-memory state, for window states the real core cannot easily reach (a request about to expire,
  * a port conflict, a channel not served). Every change emits the matching event, as the core does.
+ * Long, but a table: one short handler per channel of the contract.
  */
 export function createMemoryBridge(initial: MemoryBridgeState, options: MemoryBridgeOptions = {}): MemoryBridge {
   const state: MemoryBridgeState = structuredClone(initial);
