@@ -109,6 +109,7 @@ describe('J: local authorization server', () => {
       expect(redirectedTo.searchParams.has('code')).toBe(false);
     }
     const { redirectedTo } = await authorizeInBrowser(server, authorizationUrl({ ...base, code_challenge: challenge, code_challenge_method: 'S256' }), 'allow-write');
+    expect(redirectedTo.searchParams.get('code')).toBeTruthy();
     const redeemed = await token({ grant_type: 'authorization_code', code: redirectedTo.searchParams.get('code')!, code_verifier: pkce().verifier, redirect_uri: callback, client_id: clientId });
     expect(redeemed).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
@@ -237,6 +238,18 @@ describe('J: local authorization server', () => {
     await browser.follow(`${url}/continue`, server.origin);
     expect(server.authority.approvedClients()[0]?.name).toBe(request.name);
     expect(logoRequests).toBe(0);
+  });
+
+  it('a request naming none of the scopes gets the default (all), narrowed to what the user allows', async () => {
+    server = await startAuthorityServer();
+    const clientId = await registeredClient();
+    const { verifier, challenge } = pkce();
+    const { redirectedTo, request } = await authorizeInBrowser(server, authorizationUrl({ client_id: clientId, redirect_uri: callback, code_challenge: challenge, code_challenge_method: 'S256', resource: server.mcpUrl }), 'allow-read');
+    expect(request?.scopes).toEqual(['tools:read', 'tools:write']);
+    const redeemed = await token({ grant_type: 'authorization_code', code: redirectedTo.searchParams.get('code')!, code_verifier: verifier, redirect_uri: callback, client_id: clientId });
+    expect(redeemed.body.scope).toBe('tools:read');
+    const principal = await (await fetch(server.mcpUrl, { headers: { authorization: `Bearer ${redeemed.body.access_token as string}` } })).json();
+    expect(principal).toMatchObject({ scopes: ['tools:read'] });
   });
 
   it('J10: refresh tokens rotate; reusing an old one revokes the whole grant', async () => {

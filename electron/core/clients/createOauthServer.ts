@@ -95,6 +95,7 @@ async function route({ req, res, pathname, callback, consent, options }: RouteIn
   if (!isOauthPath(pathname)) return false;
   // RFC 8414's well-known path serves the same document as OIDC discovery.
   if (pathname === '/.well-known/oauth-authorization-server') req.url = '/.well-known/openid-configuration';
+  if (pathname === '/authorize') req.url = withDefaultScope(req.url ?? pathname);
   if (pathname === '/register' && req.method === 'POST' && !(await makeRoomForRegistration(options))) {
     res.writeHead(400, { 'content-type': 'application/json', 'cache-control': 'no-store' })
       .end(JSON.stringify({ error: 'invalid_client_metadata', error_description: 'Too many registered clients; approve or revoke some in the app first' }));
@@ -102,6 +103,18 @@ async function route({ req, res, pathname, callback, consent, options }: RouteIn
   }
   await callback(req, res);
   return true;
+}
+
+/**
+ * RFC 6749 §3.3: a request naming none of this server's scopes asks for the default, every scope; the user then
+ * grants read or read-write in the app. (oidc-provider would otherwise deny it for lack of any scope to grant.)
+ */
+function withDefaultScope(url: string): string {
+  const parsed = new URL(url, 'http://127.0.0.1');
+  const requested = (parsed.searchParams.get('scope') ?? '').split(' ').filter(Boolean);
+  if (requested.some((scope) => (allScopes as string[]).includes(scope))) return url;
+  parsed.searchParams.set('scope', [...requested, ...allScopes].join(' '));
+  return `${parsed.pathname}${parsed.search}`;
 }
 
 // Registrations are bounded: a new one pushes out the oldest registration the user never approved (J8).

@@ -41,7 +41,7 @@ export function renderConsentPage(input: ConsentPageInput): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer">
 <title>Approve in GraphQL MCP Desktop</title>
-<style nonce="${nonce}">body{font:16px system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}th{text-align:left;padding-right:1rem;vertical-align:top}td{word-break:break-all}</style></head>
+<style nonce="${nonce}">body{font:16px system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}th{text-align:left;padding-right:1rem;vertical-align:top}td{overflow-wrap:anywhere}</style></head>
 <body><h1>Approve it in GraphQL MCP Desktop</h1>
 <p>A local MCP client asks to use your GraphQL tools. Open the GraphQL MCP Desktop window and allow or deny it there.
 This page continues by itself once you have decided; nothing on this page can approve it.</p>
