@@ -1,0 +1,44 @@
+import type { ClientDecision, PendingClientView } from '../../../electron/ipc/contract.ts';
+import type { CoreHandle } from '../../../electron/core/startCore.ts';
+import { TestBrowser, waitUntilDecided } from '../clients/authorityHarness.ts';
+
+export interface Approval {
+  /** The request as the window showed it. */
+  request: PendingClientView;
+  /** The client's redirect URI with the code (or error), which the "browser" then opened. */
+  redirectedTo: URL;
+  /** What the client's loopback listener answered. */
+  callbackStatus: number;
+}
+
+/**
+ * Plays the user for a real client's authorization URL: a browser opens it and waits on the app's page, the user
+ * decides through the window's contract (`clients:pending`, `clients:decide`), and the browser follows the redirect
+ * to the client's own loopback listener, which finishes the client's login.
+ */
+export async function approveInApp(core: CoreHandle, authorizationUrl: string, decision: ClientDecision): Promise<Approval> {
+  const origin = new URL(authorizationUrl).origin;
+  const redirectUri = new URL(authorizationUrl).searchParams.get('redirect_uri');
+  const browser = new TestBrowser();
+  const page = await browser.follow(authorizationUrl, origin);
+  await page.response.text();
+  if (!new URL(page.url).pathname.startsWith('/consent/')) throw new Error(`expected the app's waiting page, got ${page.url} (${page.response.status})`);
+  const request = await pendingFor(core, redirectUri);
+  const decided = await core.bridge['clients:decide'](request.requestId, decision);
+  if (!decided.ok) throw new Error(decided.error.message);
+  await waitUntilDecided(`${page.url}/status`);
+  const last = await browser.follow(`${page.url}/continue`, origin);
+  const callback = await fetch(last.url);
+  await callback.text();
+  return { request, redirectedTo: new URL(last.url), callbackStatus: callback.status };
+}
+
+async function pendingFor(core: CoreHandle, redirectUri: string | null): Promise<PendingClientView> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const pending = await core.bridge['clients:pending']();
+    const request = pending.ok ? pending.value.find((candidate) => candidate.redirectUri === redirectUri) : undefined;
+    if (request) return request;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no pending request for ${redirectUri}`);
+}

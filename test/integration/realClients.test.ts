@@ -1,0 +1,218 @@
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../electron/core/log/Logger.ts';
+import { memorySecretStore } from '../../electron/core/secrets/memorySecretStore.ts';
+import { startCore, type CoreHandle } from '../../electron/core/startCore.ts';
+import type { ClientView } from '../../electron/ipc/contract.ts';
+import { waitForState } from '../helpers/authHarness.ts';
+import { loginOverHttp } from '../helpers/loginOverHttp.ts';
+import { approveInApp } from '../helpers/realClients/approveInApp.ts';
+import { startClaudeControl } from '../helpers/realClients/claudeControl.ts';
+import { startCodexAppServer } from '../helpers/realClients/codexAppServer.ts';
+import { findRealClients } from '../helpers/realClients/findRealClients.ts';
+import { runClient, runToEnd } from '../helpers/realClients/runClient.ts';
+
+// The real Codex CLI and Claude Code, as installed from npm, against the real core: each adds the app's /mcp, logs in
+// through the app's own authorization server (the user approves in the window's contract), lists and calls tools
+// through its own MCP client (no model, no vendor login), survives a restart of the app and is cut off by revocation.
+const clients = findRealClients();
+for (const reason of clients.missing) console.log(`realClients: skipped: ${reason}`);
+
+const noopOpen = async () => {};
+const authorizeUrl = /http:\/\/127\.0\.0\.1:\d+\/authorize\?[^\s\x1b]+/;
+
+async function startDemoCore(dataDir: string, home: string, port = 0): Promise<CoreHandle> {
+  const core = await startCore({ openExternal: noopOpen, logger: silentLogger, env: { XDG_CONFIG_HOME: home, HOME: home }, port, watch: false, secrets: memorySecretStore(), dataDir });
+  // The demo's tasks API takes only tokens minted for it: sign in once so tool calls reach a real GraphQL API.
+  await loginOverHttp((await core.auth.signIn()).authorizationUrl, 'alice', { follow: true });
+  await waitForState(core.auth, 'signed-in');
+  return core;
+}
+
+async function listClients(core: CoreHandle): Promise<ClientView[]> {
+  const listed = await core.bridge['clients:list']();
+  if (!listed.ok) throw new Error(listed.error.message);
+  return listed.value;
+}
+
+async function revokeAll(core: CoreHandle): Promise<void> {
+  for (const client of await listClients(core)) await core.bridge['clients:revoke'](client.clientId);
+}
+
+/** Who the metadata-document client is: unverified on a machine that cannot fetch its https client_id (offline, CI). */
+function expectIdentity(request: { name: string; identity: string; domain?: string }, clientId: string): void {
+  if (request.identity === 'verified') expect(request.domain).toBe(new URL(clientId).host);
+  else expect(request).toMatchObject({ identity: 'self-asserted', name: `unverified: could not fetch ${clientId}` });
+}
+
+describe.skipIf(!clients.codex)('Codex CLI (real, from npm)', () => {
+  const codex = clients.codex!;
+  const root = mkdtempSync(path.join(os.tmpdir(), 'gmd-codex-'));
+  const home = path.join(root, 'home');
+  const dataDir = path.join(root, 'data');
+  // A private HOME and no D-Bus: Codex keeps its MCP tokens in its own file there, never in the machine's keychain.
+  const env = { PATH: process.env.PATH ?? '', HOME: home, CODEX_HOME: path.join(home, '.codex'), LANG: 'C.UTF-8' };
+  let core: CoreHandle;
+
+  beforeAll(async () => {
+    mkdirSync(env.CODEX_HOME, { recursive: true });
+    writeFileSync(path.join(env.CODEX_HOME, 'config.toml'), 'mcp_oauth_credentials_store = "file"\n');
+    core = await startDemoCore(dataDir, home);
+  });
+  afterAll(async () => {
+    await core?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('`codex mcp add` finds the OAuth server itself, registers by its metadata document, and is approved in the app', async () => {
+    const adding = runClient(codex, ['mcp', 'add', 'graphql', '--url', core.endpoint], env);
+    try {
+      const url = new URL((await adding.waitFor(authorizeUrl))[0]);
+      const clientId = url.searchParams.get('client_id')!;
+      expect(clientId).toBe('https://chatgpt.com/oauth/codex/client.json');
+      expect(Object.fromEntries(url.searchParams)).toMatchObject({ response_type: 'code', code_challenge_method: 'S256', resource: core.endpoint, scope: 'tools:read tools:write offline_access' });
+      expect(url.searchParams.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+      const approval = await approveInApp(core, url.href, 'allow-write');
+      expect(approval.callbackStatus).toBe(200);
+      expectIdentity(approval.request, clientId);
+      expect(approval.request.scopes).toEqual(['tools:read', 'tools:write']);
+      expect(await adding.exited).toBe(0);
+    } finally {
+      adding.stop();
+    }
+    expect(await runToEnd(codex, ['mcp', 'list'], env)).toMatch(/graphql\s+http:\/\/127\.0\.0\.1:\d+\/mcp\s+-\s+enabled\s+OAuth/);
+    expect(await listClients(core)).toMatchObject([{ kind: 'oauth', access: 'write', identity: expect.any(String) }]);
+  });
+
+  it('Codex\'s own MCP client lists the tools and calls one against the demo API (app-server, no model)', async () => {
+    const server = await startCodexAppServer(codex, env);
+    try {
+      const status = await server.serverStatus('graphql');
+      expect(status).toMatchObject({ runtimeStatus: 'connected', toolsError: null });
+      expect(Object.keys(status!.tools)).toEqual(expect.arrayContaining(['ListProjects', 'CreateTask', 'directory_validate']));
+      const called = await server.callTool('graphql', 'ListProjects', {});
+      expect(called.result?.isError).toBeFalsy();
+      expect(called.result?.content?.[0]?.text).toContain('p1');
+    } finally {
+      server.close();
+    }
+    const [client] = await listClients(core);
+    const activity = await core.bridge['activity:list']({ clientId: client!.clientId });
+    expect(activity.ok && activity.value.map((entry) => [entry.tool, entry.outcome])).toContainEqual(['ListProjects', 'ok']);
+  });
+
+  it('after the app restarts (access tokens are in memory only) Codex refreshes and calls tools again', async () => {
+    const port = Number(new URL(core.endpoint).port);
+    await core.close();
+    core = await startDemoCore(dataDir, home, port);
+    const server = await startCodexAppServer(codex, env);
+    try {
+      expect(await server.serverStatus('graphql')).toMatchObject({ runtimeStatus: 'connected', toolsError: null });
+      expect((await server.callTool('graphql', 'directory_validate', { operation: '{ __typename }' })).result?.content?.[0]?.text).toBe('valid: query');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('`codex mcp login --no-browser` with dynamic registration: approved read-only, it lists tools but cannot run a mutation', async () => {
+    await revokeAll(core);
+    const login = runClient(codex, ['mcp', 'login', 'graphql', '--no-browser', '--oauth-client-registration', 'dcr'], env);
+    try {
+      const url = new URL((await login.waitFor(authorizeUrl))[0]);
+      expect(url.searchParams.get('client_id')).not.toMatch(/^https:/);
+      const approval = await approveInApp(core, url.href, 'allow-read');
+      expect(approval.request).toMatchObject({ name: 'Codex', identity: 'self-asserted', scopes: ['tools:read', 'tools:write'] });
+      expect(await login.exited).toBe(0);
+      expect(login.output()).toContain("Successfully logged in to MCP server 'graphql'");
+    } finally {
+      login.stop();
+    }
+    expect(await listClients(core)).toMatchObject([{ name: 'Codex', kind: 'oauth', access: 'read' }]);
+    const server = await startCodexAppServer(codex, env);
+    try {
+      expect((await server.callTool('graphql', 'ListProjects', {})).result?.isError).toBeFalsy();
+      const mutation = await server.callTool('graphql', 'CreateTask', { input: { projectId: 'p1', title: 'from Codex' } });
+      expect(mutation.error !== undefined || mutation.result?.isError === true, JSON.stringify(mutation)).toBe(true);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('revoked in the app, Codex is cut off: its MCP client can no longer connect', async () => {
+    await revokeAll(core);
+    const server = await startCodexAppServer(codex, env);
+    try {
+      const status = await server.serverStatus('graphql');
+      expect(status?.runtimeStatus).not.toBe('connected');
+      expect(Object.keys(status?.tools ?? {})).toEqual([]);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe.skipIf(!clients.claude)('Claude Code (real, from npm)', () => {
+  const claude = clients.claude!;
+  const root = mkdtempSync(path.join(os.tmpdir(), 'gmd-claude-'));
+  const home = path.join(root, 'home');
+  const env = { PATH: process.env.PATH ?? '', HOME: home, LANG: 'C.UTF-8', TERM: 'xterm', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' };
+  let core: CoreHandle;
+
+  beforeAll(async () => {
+    mkdirSync(home, { recursive: true });
+    core = await startDemoCore(path.join(root, 'data'), home);
+  });
+  afterAll(async () => {
+    await core?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('`claude mcp add` then `claude mcp list`: the health check sees the 401 and says it needs authentication', async () => {
+    await runToEnd(claude, ['mcp', 'add', '--transport', 'http', '--scope', 'user', 'graphql', core.endpoint], env);
+    expect(await runToEnd(claude, ['mcp', 'list'], env)).toMatch(/graphql: http:\/\/127\.0\.0\.1:\d+\/mcp \(HTTP\) - ! Needs authentication/);
+  });
+
+  it('`claude mcp login --no-browser` registers by its metadata document, loopback redirect only, approved in the app', async () => {
+    // It refuses to run without a terminal (it would ask for the redirect URL there): `script` gives it one.
+    const login = runClient('script', ['-qfec', `'${claude}' mcp login graphql --no-browser`, '/dev/null'], env);
+    try {
+      const url = new URL((await login.waitFor(authorizeUrl))[0]);
+      const clientId = url.searchParams.get('client_id')!;
+      expect(clientId).toBe('https://claude.ai/oauth/claude-code-client-metadata');
+      expect(Object.fromEntries(url.searchParams)).toMatchObject({ code_challenge_method: 'S256', resource: core.endpoint, scope: 'tools:read tools:write offline_access' });
+      expect(url.searchParams.get('redirect_uri')).toMatch(/^http:\/\/localhost:\d+\/callback$/);
+      const approval = await approveInApp(core, url.href, 'allow-read');
+      expectIdentity(approval.request, clientId);
+      expect(approval.callbackStatus).toBe(200);
+      await login.waitFor(/Authenticated with "graphql"/);
+    } finally {
+      login.stop();
+    }
+    expect(await listClients(core)).toMatchObject([{ kind: 'oauth', access: 'read' }]);
+    expect(await runToEnd(claude, ['mcp', 'list'], env)).toMatch(/graphql: http:\/\/127\.0\.0\.1:\d+\/mcp \(HTTP\) - ✔ Connected/);
+  });
+
+  it('Claude Code\'s own MCP client lists the tools and calls one (SDK control requests, no model, no API key)', async () => {
+    const control = startClaudeControl(claude, env);
+    try {
+      const status = await control.serverStatus('graphql');
+      expect(status?.status).toBe('connected');
+      expect(status?.tools?.map((tool) => tool.name)).toEqual(expect.arrayContaining(['ListProjects', 'CreateTask', 'directory_validate']));
+      const called = await control.callTool('graphql', 'ListProjects', {});
+      expect(called.subtype, JSON.stringify(called)).toBe('success');
+      // Claude Code hands the result on as the model would see it: the text content flattened to one string.
+      expect(called.response?.content, JSON.stringify(called)).toContain('"id":"p1"');
+      const mutation = await control.callTool('graphql', 'CreateTask', { input: { projectId: 'p1', title: 'from Claude' } });
+      expect(mutation.subtype === 'error' || mutation.response?.isError === true, JSON.stringify(mutation)).toBe(true);
+    } finally {
+      control.close();
+    }
+  });
+
+  it('revoked in the app, Claude Code needs to authenticate again', async () => {
+    await revokeAll(core);
+    expect(await runToEnd(claude, ['mcp', 'list'], env)).toMatch(/graphql: .* - (! Needs authentication|✘ Failed)/);
+  });
+});
