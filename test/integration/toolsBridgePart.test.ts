@@ -52,6 +52,14 @@ describe('toolsBridgePart', () => {
     expect(calls).toEqual(['A:{"x":1}']);
     expect(await part['tools:try']!('A', [] as unknown as Record<string, unknown>)).toMatchObject({ ok: false });
   });
+
+  it('says no token is held yet, not "ok", when signed in but the API\'s token cannot be minted', async () => {
+    const api = makeApiConfig({ name: 'orders', token: { strategy: 'exchange', audience: 'https://orders.example' } });
+    const signedIn = createAuth({ config: { server: { port: 0 }, apis: [] }, secrets: memorySecretStore(), openExternal: async () => {}, logger });
+    const auth = { ...signedIn, state: () => ({ status: 'signed-in', sub: 'alice', issuer: 'https://idp.example' }) as const, authorizer: { tokenFor: async () => { throw new Error('exchange failed'); } } };
+    const part = toolsBridgePart({ registry, disabled: await DisabledTools.load(dir), auth, apis: () => [api], run: async () => ({ content: [] }) });
+    expect(await part['audiences:list']!()).toMatchObject({ ok: true, value: [{ api: 'orders', state: 'no-token' }] });
+  });
 });
 
 describe('toAudienceViews', () => {

@@ -60,7 +60,13 @@ async function listAudiences(apis: readonly ApiConfig[], auth: Auth): Promise<Au
     const claims = token ? decodeJwtClaims(token) : undefined;
     return claims ? audiencesOf(claims) : undefined;
   }));
-  return toAudienceViews(apis, auth.warnings(), auth.state()).map((view, index) => (actual[index] && !view.actualAudience ? { ...view, actualAudience: actual[index] } : view));
+  return toAudienceViews(apis, auth.warnings(), auth.state()).map((view, index) => withActualAudience(view, actual[index]));
+}
+
+// "ok" needs a token whose audience was seen: signed in but holding none (minting failed) is not a match yet.
+function withActualAudience(view: AudienceView, actual: string[] | undefined): AudienceView {
+  const merged = actual && !view.actualAudience ? { ...view, actualAudience: actual } : view;
+  return merged.state === 'ok' && !merged.actualAudience ? { ...merged, state: 'no-token' } : merged;
 }
 
 function toToolRunView(result: CallToolResult, durationMs: number): ToolRunView {
