@@ -169,13 +169,16 @@ export class JsonHttpTransport implements Transport {
       const pending = this.#pending.get(message.id);
       if (!pending) return;
       this.#pending.delete(message.id);
-      const headers = { 'content-type': 'application/json', ...(this.sessionId ? { 'mcp-session-id': this.sessionId } : {}) };
-      pending.res.writeHead(200, headers).end(serializeMessage(message));
+      const chunks = serializeMessage(message);
+      const length = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+      pending.res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(length), ...(this.sessionId ? { 'mcp-session-id': this.sessionId } : {}) });
+      for (const chunk of chunks.slice(0, -1)) pending.res.write(chunk);
+      pending.res.end(chunks.at(-1));
       return;
     }
     // JSON mode: a request's own notifications (progress) cannot be streamed on its POST, as with the SDK transport.
     if (options?.relatedRequestId !== undefined || !this.#stream) return;
-    this.#stream.write(`event: message\ndata: ${serializeMessage(message)}\n\n`);
+    this.#stream.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
   }
 
   /** Ends the GET stream, answers waiting POSTs with "Session not found", and reports the close once. */
