@@ -8,7 +8,8 @@ import { startCore, type CoreHandle } from '../../electron/core/startCore.ts';
 import type { ClientView } from '../../electron/ipc/contract.ts';
 import { waitForState } from '../helpers/authHarness.ts';
 import { loginOverHttp } from '../helpers/loginOverHttp.ts';
-import { approveInApp } from '../helpers/realClients/approveInApp.ts';
+import { startAuthorityServer } from '../helpers/clients/authorityHarness.ts';
+import { approveInApp, type DecisionChannels } from '../helpers/realClients/approveInApp.ts';
 import { startClaudeControl } from '../helpers/realClients/claudeControl.ts';
 import { startCodexAppServer } from '../helpers/realClients/codexAppServer.ts';
 import { findRealClients } from '../helpers/realClients/findRealClients.ts';
@@ -74,7 +75,7 @@ describe.skipIf(!clients.codex)('Codex CLI (real, from npm)', () => {
       expect(clientId).toBe('https://chatgpt.com/oauth/codex/client.json');
       expect(Object.fromEntries(url.searchParams)).toMatchObject({ response_type: 'code', code_challenge_method: 'S256', resource: core.endpoint, scope: 'tools:read tools:write offline_access' });
       expect(url.searchParams.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
-      const approval = await approveInApp(core, url.href, 'allow-write');
+      const approval = await approveInApp(core.bridge, url.href, 'allow-write');
       expect(approval.callbackStatus).toBe(200);
       expectIdentity(approval.request, clientId);
       expect(approval.request.scopes).toEqual(['tools:read', 'tools:write']);
@@ -122,7 +123,7 @@ describe.skipIf(!clients.codex)('Codex CLI (real, from npm)', () => {
     try {
       const url = new URL((await login.waitFor(authorizeUrl))[0]);
       expect(url.searchParams.get('client_id')).not.toMatch(/^https:/);
-      const approval = await approveInApp(core, url.href, 'allow-read');
+      const approval = await approveInApp(core.bridge, url.href, 'allow-read');
       expect(approval.request).toMatchObject({ name: 'Codex', identity: 'self-asserted', scopes: ['tools:read', 'tools:write'] });
       expect(await login.exited).toBe(0);
       expect(login.output()).toContain("Successfully logged in to MCP server 'graphql'");
@@ -183,7 +184,7 @@ describe.skipIf(!clients.claude)('Claude Code (real, from npm)', () => {
       expect(clientId).toBe('https://claude.ai/oauth/claude-code-client-metadata');
       expect(Object.fromEntries(url.searchParams)).toMatchObject({ code_challenge_method: 'S256', resource: core.endpoint, scope: 'tools:read tools:write offline_access' });
       expect(url.searchParams.get('redirect_uri')).toMatch(/^http:\/\/localhost:\d+\/callback$/);
-      const approval = await approveInApp(core, url.href, 'allow-read');
+      const approval = await approveInApp(core.bridge, url.href, 'allow-read');
       expectIdentity(approval.request, clientId);
       expect(approval.callbackStatus).toBe(200);
       await login.waitFor(/Authenticated with "graphql"/);
@@ -214,5 +215,51 @@ describe.skipIf(!clients.claude)('Claude Code (real, from npm)', () => {
   it('revoked in the app, Claude Code needs to authenticate again', async () => {
     await revokeAll(core);
     expect(await runToEnd(claude, ['mcp', 'list'], env)).toMatch(/graphql: .* - (! Needs authentication|✘ Failed)/);
+  });
+});
+
+// What Claude Code's Client ID Metadata Document says, as published (anthropics/claude-code#64705): redirect URIs without
+// a port and no application_type. This machine cannot fetch it; this test hands it to the app's fetch to play a machine
+// that can, so the verified path is exercised with the real client too.
+const claudeCodeDocument = {
+  client_id: 'https://claude.ai/oauth/claude-code-client-metadata',
+  client_name: 'Claude Code',
+  redirect_uris: ['http://localhost/callback', 'http://127.0.0.1/callback'],
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code'],
+  token_endpoint_auth_method: 'none',
+};
+
+describe.skipIf(!clients.claude)('Claude Code (real) where its metadata document can be fetched', () => {
+  it('is shown verified as claude.ai, and its random localhost port matches the document\'s port-less redirect URI', async () => {
+    const claude = clients.claude!;
+    const root = mkdtempSync(path.join(os.tmpdir(), 'gmd-claude-cimd-'));
+    const env = { PATH: process.env.PATH ?? '', HOME: root, LANG: 'C.UTF-8', TERM: 'xterm', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' };
+    const fetched: string[] = [];
+    const fetchClientMetadata = (async (input: string | URL | Request) => {
+      fetched.push(String(input));
+      return String(input) === claudeCodeDocument.client_id ? Response.json(claudeCodeDocument) : new Response('not found', { status: 404 });
+    }) as typeof fetch;
+    const server = await startAuthorityServer({ fetchClientMetadata });
+    try {
+      await runToEnd(claude, ['mcp', 'add', '--transport', 'http', '--scope', 'user', 'graphql', server.mcpUrl], env);
+      const login = runClient('script', ['-qfec', `'${claude}' mcp login graphql --no-browser`, '/dev/null'], env);
+      try {
+        const url = new URL((await login.waitFor(authorizeUrl))[0]);
+        const part = server.authority.bridgePart;
+        const window: DecisionChannels = { 'clients:pending': part['clients:pending']!, 'clients:decide': part['clients:decide']! };
+        const approval = await approveInApp(window, url.href, 'allow-write');
+        expect(fetched).toContain(claudeCodeDocument.client_id);
+        expect(approval.request).toMatchObject({ name: 'Claude Code', identity: 'verified', domain: 'claude.ai' });
+        expect(approval.redirectedTo.searchParams.get('code')).toBeTruthy();
+        await login.waitFor(/Authenticated with "graphql"/);
+      } finally {
+        login.stop();
+      }
+      expect(server.authority.approvedClients()).toMatchObject([{ name: 'Claude Code', identity: 'verified', domain: 'claude.ai' }]);
+    } finally {
+      await server.close();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

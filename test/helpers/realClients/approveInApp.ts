@@ -1,6 +1,8 @@
-import type { ClientDecision, PendingClientView } from '../../../electron/ipc/contract.ts';
-import type { CoreHandle } from '../../../electron/core/startCore.ts';
+import type { ClientDecision, MainApi, PendingClientView } from '../../../electron/ipc/contract.ts';
 import { TestBrowser, waitUntilDecided } from '../clients/authorityHarness.ts';
+
+/** The two channels of the window's contract that decide a client's request (the core's bridge, or the authority's part). */
+export type DecisionChannels = Pick<MainApi, 'clients:pending' | 'clients:decide'>;
 
 export interface Approval {
   /** The request as the window showed it. */
@@ -16,15 +18,15 @@ export interface Approval {
  * decides through the window's contract (`clients:pending`, `clients:decide`), and the browser follows the redirect
  * to the client's own loopback listener, which finishes the client's login.
  */
-export async function approveInApp(core: CoreHandle, authorizationUrl: string, decision: ClientDecision): Promise<Approval> {
+export async function approveInApp(window: DecisionChannels, authorizationUrl: string, decision: ClientDecision): Promise<Approval> {
   const origin = new URL(authorizationUrl).origin;
   const redirectUri = new URL(authorizationUrl).searchParams.get('redirect_uri');
   const browser = new TestBrowser();
   const page = await browser.follow(authorizationUrl, origin);
   await page.response.text();
   if (!new URL(page.url).pathname.startsWith('/consent/')) throw new Error(`expected the app's waiting page, got ${page.url} (${page.response.status})`);
-  const request = await pendingFor(core, redirectUri);
-  const decided = await core.bridge['clients:decide'](request.requestId, decision);
+  const request = await pendingFor(window, redirectUri);
+  const decided = await window['clients:decide'](request.requestId, decision);
   if (!decided.ok) throw new Error(decided.error.message);
   await waitUntilDecided(`${page.url}/status`);
   const last = await browser.follow(`${page.url}/continue`, origin);
@@ -33,9 +35,9 @@ export async function approveInApp(core: CoreHandle, authorizationUrl: string, d
   return { request, redirectedTo: new URL(last.url), callbackStatus: callback.status };
 }
 
-async function pendingFor(core: CoreHandle, redirectUri: string | null): Promise<PendingClientView> {
+async function pendingFor(window: DecisionChannels, redirectUri: string | null): Promise<PendingClientView> {
   for (let attempt = 0; attempt < 200; attempt += 1) {
-    const pending = await core.bridge['clients:pending']();
+    const pending = await window['clients:pending']();
     const request = pending.ok ? pending.value.find((candidate) => candidate.redirectUri === redirectUri) : undefined;
     if (request) return request;
     await new Promise((resolve) => setTimeout(resolve, 50));
