@@ -38,6 +38,13 @@ async function listClients(core: CoreHandle): Promise<ClientView[]> {
   return listed.value;
 }
 
+/** Tool and outcome of every call in the app's activity list. */
+async function toolOutcomes(core: CoreHandle): Promise<Array<[string, string]>> {
+  const activity = await core.bridge['activity:list']({});
+  if (!activity.ok) throw new Error(activity.error.message);
+  return activity.value.map((entry) => [entry.tool, entry.outcome]);
+}
+
 async function revokeAll(core: CoreHandle): Promise<void> {
   for (const client of await listClients(core)) await core.bridge['clients:revoke'](client.clientId);
 }
@@ -99,9 +106,7 @@ describe.skipIf(!clients.codex)('Codex CLI (real, from npm)', () => {
     } finally {
       server.close();
     }
-    const [client] = await listClients(core);
-    const activity = await core.bridge['activity:list']({ clientId: client!.clientId });
-    expect(activity.ok && activity.value.map((entry) => [entry.tool, entry.outcome])).toContainEqual(['ListProjects', 'ok']);
+    expect(await toolOutcomes(core)).toContainEqual(['ListProjects', 'ok']);
   });
 
   it('after the app restarts (access tokens are in memory only) Codex refreshes and calls tools again', async () => {
@@ -134,11 +139,14 @@ describe.skipIf(!clients.codex)('Codex CLI (real, from npm)', () => {
     const server = await startCodexAppServer(codex, env);
     try {
       expect((await server.callTool('graphql', 'ListProjects', {})).result?.isError).toBeFalsy();
+      // The 403 insufficient_scope reaches Codex as an error of that call ("Insufficient scope"); its session goes on.
       const mutation = await server.callTool('graphql', 'CreateTask', { input: { projectId: 'p1', title: 'from Codex' } });
       expect(mutation.error !== undefined || mutation.result?.isError === true, JSON.stringify(mutation)).toBe(true);
+      expect((await server.callTool('graphql', 'directory_validate', { operation: '{ __typename }' })).result?.content?.[0]?.text).toBe('valid: query');
     } finally {
       server.close();
     }
+    expect(await toolOutcomes(core)).toContainEqual(['CreateTask', 'denied']);
   });
 
   it('revoked in the app, Codex is cut off: its MCP client can no longer connect', async () => {
@@ -210,6 +218,7 @@ describe.skipIf(!clients.claude)('Claude Code (real, from npm)', () => {
     } finally {
       control.close();
     }
+    expect(await toolOutcomes(core)).toContainEqual(['CreateTask', 'denied']);
   });
 
   it('revoked in the app, Claude Code needs to authenticate again', async () => {
