@@ -166,12 +166,13 @@ describe.skipIf(!clients.claude)('Claude Code (real, from npm)', () => {
   const claude = clients.claude!;
   const root = mkdtempSync(path.join(os.tmpdir(), 'gmd-claude-'));
   const home = path.join(root, 'home');
+  const dataDir = path.join(root, 'data');
   const env = { PATH: process.env.PATH ?? '', HOME: home, LANG: 'C.UTF-8', TERM: 'xterm', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' };
   let core: CoreHandle;
 
   beforeAll(async () => {
     mkdirSync(home, { recursive: true });
-    core = await startDemoCore(path.join(root, 'data'), home);
+    core = await startDemoCore(dataDir, home);
   });
   afterAll(async () => {
     await core?.close();
@@ -219,6 +220,13 @@ describe.skipIf(!clients.claude)('Claude Code (real, from npm)', () => {
       control.close();
     }
     expect(await toolOutcomes(core)).toContainEqual(['CreateTask', 'denied']);
+  });
+
+  it('after the app restarts (access tokens are in memory only) Claude Code refreshes and is connected again', async () => {
+    const port = Number(new URL(core.endpoint).port);
+    await core.close();
+    core = await startDemoCore(dataDir, home, port);
+    expect(await runToEnd(claude, ['mcp', 'list'], env)).toMatch(/graphql: http:\/\/127\.0\.0\.1:\d+\/mcp \(HTTP\) - ✔ Connected/);
   });
 
   it('revoked in the app, Claude Code needs to authenticate again', async () => {
