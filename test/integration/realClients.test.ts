@@ -13,7 +13,7 @@ import { approveInApp, type DecisionChannels } from '../helpers/realClients/appr
 import { startClaudeControl } from '../helpers/realClients/claudeControl.ts';
 import { startCodexAppServer } from '../helpers/realClients/codexAppServer.ts';
 import { findRealClients } from '../helpers/realClients/findRealClients.ts';
-import { runClient, runToEnd } from '../helpers/realClients/runClient.ts';
+import { runClient, runToEnd, type RunningClient } from '../helpers/realClients/runClient.ts';
 
 // The real Codex CLI and Claude Code, as installed from npm, against the real core: each adds the app's /mcp, logs in
 // through the app's own authorization server (the user approves in the window's contract), lists and calls tools
@@ -36,6 +36,12 @@ async function listClients(core: CoreHandle): Promise<ClientView[]> {
   const listed = await core.bridge['clients:list']();
   if (!listed.ok) throw new Error(listed.error.message);
   return listed.value;
+}
+
+/** The `n`th (from 1) match of `pattern` in what the client printed, once there is one. */
+async function nthMatch(running: RunningClient, pattern: RegExp, n: number): Promise<string> {
+  await running.waitFor(new RegExp(`(?:${pattern.source}[\\s\\S]*?){${n}}`));
+  return running.output().match(new RegExp(pattern.source, 'g'))![n - 1]!;
 }
 
 /** Tool and outcome of every call in the app's activity list. */
@@ -159,6 +165,22 @@ describe.skipIf(!clients.codex)('Codex CLI (real, from npm)', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('denied in the app, `codex mcp login` asks once more ("retrying without scopes"), then fails; no client is added', async () => {
+    await revokeAll(core);
+    const login = runClient(codex, ['mcp', 'login', 'graphql', '--no-browser'], env);
+    try {
+      for (const attempt of [1, 2]) {
+        const approval = await approveInApp(core.bridge, await nthMatch(login, authorizeUrl, attempt), 'deny');
+        expect(approval.redirectedTo.searchParams.get('error')).toBe('access_denied');
+      }
+      expect(await login.exited).not.toBe(0);
+      expect(login.output()).toContain('access_denied');
+    } finally {
+      login.stop();
+    }
+    expect(await listClients(core)).toEqual([]);
   });
 });
 
