@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, open, realpath, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors.ts';
+import { replaceFileAtomic } from '../store/writeFileAtomic.ts';
 
 export interface ReplaceConfigFileOptions {
   /** The text the file held when it was read (undefined: it did not exist); a different text now means someone else wrote it. */
@@ -29,27 +29,10 @@ export async function replaceConfigFile(file: string, text: string, options: Rep
     const backup = current === undefined || options.backup === false ? undefined : `${target}.${timestamp(options.now())}.bak`;
     if (backup) await copyFile(target, backup);
     const mode = current === undefined ? 0o600 : (await stat(target)).mode & 0o777;
-    await writeThenRename(target, text, mode);
+    await replaceFileAtomic(target, text, mode);
     return backup;
   } finally {
     await lock.release();
-  }
-}
-
-async function writeThenRename(target: string, text: string, mode: number): Promise<void> {
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    const handle = await open(temp, 'wx', mode);
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, target);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
   }
 }
 

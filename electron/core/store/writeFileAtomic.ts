@@ -17,11 +17,19 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
  * content, never a mix: write a temp file (0600) in the same folder, fsync it, rename it over, fsync the folder.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const dir = path.dirname(file);
-  await ensurePrivateDir(dir);
-  const temp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  await ensurePrivateDir(path.dirname(file));
+  await replaceFileAtomic(file, data, 0o600);
+  recordForSecretScan('file', `${file}\n${typeof data === 'string' ? data : Buffer.from(data).toString('utf8')}`);
+}
+
+/**
+ * The crash-safe replace itself, in a folder that exists, with the new file's `mode`: for files outside the data
+ * folder that keep their own mode and folder (a client's config file, see replaceConfigFile).
+ */
+export async function replaceFileAtomic(file: string, data: string | Uint8Array, mode: number): Promise<void> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const handle = await open(temp, 'wx', 0o600);
+    const handle = await open(temp, 'wx', mode);
     try {
       await handle.writeFile(data);
       await handle.sync();
@@ -29,12 +37,11 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
       await handle.close();
     }
     await rename(temp, file);
-    recordForSecretScan('file', `${file}\n${typeof data === 'string' ? data : Buffer.from(data).toString('utf8')}`);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
   }
-  await syncDir(dir);
+  await syncDir(path.dirname(file));
 }
 
 // The rename is durable only once the folder entry is on disk; Windows cannot open folders for fsync.
