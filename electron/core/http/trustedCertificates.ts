@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { getCACertificates } from 'node:tls';
+import * as tls from 'node:tls';
 
 let bundledAndSystem: string[] | undefined;
 
@@ -12,13 +12,18 @@ let bundledAndSystem: string[] | undefined;
  * @see https://nodejs.org/api/tls.html#tlsgetcacertificatestype
  */
 export function trustedCertificates(caFile?: string): string[] {
-  bundledAndSystem ??= [...new Set([...getCACertificates('default'), ...systemCertificates()])];
+  bundledAndSystem ??= [...new Set([...defaultCertificates(), ...systemCertificates()])];
   return caFile === undefined ? bundledAndSystem : [...bundledAndSystem, ...readPemCertificates(caFile)];
+}
+
+// getCACertificates is Node >= 22.15 / 23.10; an embedding runtime without it still has the bundled roots.
+function defaultCertificates(): readonly string[] {
+  return typeof tls.getCACertificates === 'function' ? tls.getCACertificates('default') : tls.rootCertificates;
 }
 
 function systemCertificates(): string[] {
   try {
-    return getCACertificates('system');
+    return tls.getCACertificates('system');
   } catch {
     // A runtime without access to the OS store (or an older one) still trusts the defaults and any `ca` file.
     return [];
