@@ -61,7 +61,10 @@ function expectIdentity(request: { name: string; identity: string; domain?: stri
   else expect(request).toMatchObject({ identity: 'self-asserted', name: `unverified: could not fetch ${clientId}` });
 }
 
-describe.skipIf(!clients.codex)('Codex CLI (real, from npm)', () => {
+// Each real client takes a few seconds per command, more on a loaded machine.
+const slow = { timeout: 180_000 };
+
+describe.skipIf(!clients.codex)('Codex CLI (real, from npm)', slow, () => {
   const codex = clients.codex!;
   const root = mkdtempSync(path.join(os.tmpdir(), 'gmd-codex-'));
   const home = path.join(root, 'home');
@@ -74,7 +77,7 @@ describe.skipIf(!clients.codex)('Codex CLI (real, from npm)', () => {
     mkdirSync(env.CODEX_HOME, { recursive: true });
     writeFileSync(path.join(env.CODEX_HOME, 'config.toml'), 'mcp_oauth_credentials_store = "file"\n');
     core = await startDemoCore(dataDir, home);
-  });
+  }, slow.timeout);
   afterAll(async () => {
     await core?.close();
     rmSync(root, { recursive: true, force: true });
@@ -184,7 +187,7 @@ describe.skipIf(!clients.codex)('Codex CLI (real, from npm)', () => {
   });
 });
 
-describe.skipIf(!clients.claude)('Claude Code (real, from npm)', () => {
+describe.skipIf(!clients.claude)('Claude Code (real, from npm)', slow, () => {
   const claude = clients.claude!;
   const root = mkdtempSync(path.join(os.tmpdir(), 'gmd-claude-'));
   const home = path.join(root, 'home');
@@ -195,7 +198,7 @@ describe.skipIf(!clients.claude)('Claude Code (real, from npm)', () => {
   beforeAll(async () => {
     mkdirSync(home, { recursive: true });
     core = await startDemoCore(dataDir, home);
-  });
+  }, slow.timeout);
   afterAll(async () => {
     await core?.close();
     rmSync(root, { recursive: true, force: true });
@@ -269,7 +272,7 @@ const claudeCodeDocument = {
   token_endpoint_auth_method: 'none',
 };
 
-describe.skipIf(!clients.claude)('Claude Code (real) where its metadata document can be fetched', () => {
+describe.skipIf(!clients.claude)('Claude Code (real) where its metadata document can be fetched', slow, () => {
   it('is shown verified as claude.ai, and its random localhost port matches the document\'s port-less redirect URI', async () => {
     const claude = clients.claude!;
     const root = mkdtempSync(path.join(os.tmpdir(), 'gmd-claude-cimd-'));
