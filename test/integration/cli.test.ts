@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loginOverHttp } from '../helpers/loginOverHttp.ts';
+import { waitForOutput } from '../helpers/waitForOutput.ts';
 
 const root = path.join(import.meta.dirname, '../..');
 const home = mkdtempSync(path.join(os.tmpdir(), 'gmd-cli-'));
@@ -21,15 +22,7 @@ function start(args: string[]): { child: ChildProcessWithoutNullStreams; stdout:
   return { child, stdout: () => out, stderr: () => err, exit };
 }
 
-async function waitFor(read: () => string, pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const match = read().match(pattern);
-    if (match) return match;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; got:\n${read()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const waitFor = (read: () => string, pattern: RegExp, timeoutMs = 15_000) => waitForOutput(read, pattern, timeoutMs);
 
 function isFree(port: number): Promise<boolean> {
   const probe = createServer();

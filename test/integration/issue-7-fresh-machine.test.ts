@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { keychainSkipReason } from '../helpers/keychain.ts';
 import { loginOverHttp } from '../helpers/loginOverHttp.ts';
+import { waitForOutput } from '../helpers/waitForOutput.ts';
 
 const root = path.join(import.meta.dirname, '../..');
 const home = mkdtempSync(path.join(os.tmpdir(), 'gmd-fresh-'));
@@ -32,15 +33,7 @@ function startWithoutKeytar(env: Record<string, string | undefined>) {
 }
 
 // Generous: on first run `npm start` builds the window (vite) before it starts, on a busy 2-core machine.
-async function waitFor(read: () => string, pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const match = read().match(pattern);
-    if (match) return match;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; got:\n${read()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const waitFor = (read: () => string, pattern: RegExp, timeoutMs = 60_000) => waitForOutput(read, pattern, timeoutMs);
 
 const secretTool = promisify(execFile);
 const unavailable = await keychainSkipReason();
