@@ -1,7 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { Kind, parse, type DocumentNode } from 'graphql';
 import type { ClientScope } from '../../ipc/contract.ts';
 import type { NewActivityEntry } from '../activity/ActivityLog.ts';
+import { isDestructiveCall } from '../approvals/isDestructiveCall.ts';
 import type { Principal } from '../clients/LocalAuthority.ts';
 import { errorMessages } from '../errors.ts';
 import type { ToolDefinition } from '../graphql/OperationTool.ts';
@@ -87,9 +87,8 @@ export class ToolGateway {
 
   /** `tools:write` for a mutation tool, or `execute` whose text holds a mutation; `tools:read` otherwise. */
   requiredScope(tool: ToolDefinition, args: Record<string, unknown>): ClientScope {
-    if (tool.annotations?.destructiveHint !== true) return 'tools:read';
-    if (this.#options.describe?.(tool.name)?.kind !== 'introspection') return 'tools:write';
-    return holdsMutation(args.query) ? 'tools:write' : 'tools:read';
+    // The same test as the approval gate's: what needs tools:write is exactly what waits for the user.
+    return isDestructiveCall(tool, this.#options.describe?.(tool.name)?.kind, args) ? 'tools:write' : 'tools:read';
   }
 
   /** Records a call refused before it reached the gateway (the HTTP layer's 403). */
@@ -164,18 +163,6 @@ export function indexToolInfo(registry: Pick<ToolRegistry, 'describeTools' | 'on
     index ??= new Map(registry.describeTools().map((tool) => [tool.name, { api: tool.api, kind: tool.kind }]));
     return index.get(name);
   };
-}
-
-/** True when GraphQL text holds a mutation anywhere (conservative: `operationName` may pick any of them). */
-function holdsMutation(query: unknown): boolean {
-  if (typeof query !== 'string') return false;
-  let document: DocumentNode;
-  try {
-    document = parse(query, { noLocation: true });
-  } catch {
-    return false; // `execute` refuses text that does not parse, so nothing can run
-  }
-  return document.definitions.some((definition) => definition.kind === Kind.OPERATION_DEFINITION && definition.operation === 'mutation');
 }
 
 function firstText(result: CallToolResult): string {
