@@ -4,7 +4,11 @@ import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalGate } from '../../../electron/core/approvals/ApprovalGate.ts';
 import { createApprovalHook } from '../../../electron/core/approvals/createApprovalHook.ts';
+import { serveBridgeSocket, type BridgeSocketServer } from '../../../electron/core/bridge/serveBridgeSocket.ts';
 import type { OperationTool } from '../../../electron/core/graphql/OperationTool.ts';
+import { createMcpServer } from '../../../electron/core/mcp/createMcpServer.ts';
+import { bridgeClient, bridgeTransport, makeTempHome, waitFor, type TempHome } from '../../helpers/bridge/bridgeHarness.ts';
+import { createTestAuthority as createBridgeAuthority } from '../../helpers/bridge/testAuthority.ts';
 import { connectClient } from '../../helpers/connectClient.ts';
 import { startGraphqlServer, testSchemaSource, type TestGraphqlServer } from '../../helpers/graphqlServer.ts';
 import { serveTestMcp, type TestMcp } from '../../helpers/serveTestMcp.ts';
@@ -26,6 +30,9 @@ const addTaskTool: OperationTool = {
 let api: TestGraphqlServer;
 let served: TestMcp;
 let client: Client;
+let home: TempHome;
+let bridge: BridgeSocketServer;
+let stdioClient: Client;
 const gate = new ApprovalGate({ policyFor: () => 'ask', timeoutMs: approvalTimeoutMs, progressIntervalMs });
 
 beforeAll(async () => {
@@ -36,8 +43,23 @@ beforeAll(async () => {
   client = await connectClient(served.mcp.url, served.token);
   // Progress travels on the session's GET stream, which the SDK client opens right after initialize.
   while (!served.mcp.liveSessions().some((session) => session.listening)) await new Promise((resolve) => setTimeout(resolve, 10));
+  // The same gateway behind the stdio bridge, as Claude Desktop reaches the app (`--stdio` relay as a child process).
+  home = await makeTempHome();
+  const authority = createBridgeAuthority();
+  bridge = await serveBridgeSocket({
+    dataDir: home.dataDir, authority, onToolsChanged: (listener) => served.gateway.onToolsChanged(listener),
+    createServer: (principal) => createMcpServer(served.gateway, { version: '1', principal: () => authority.principalOf(principal.clientId) }),
+  });
+  stdioClient = bridgeClient();
+  const connected = stdioClient.connect(bridgeTransport(home));
+  await waitFor(() => authority.pending.length === 1);
+  authority.pending[0]!.allow();
+  await connected;
 });
 afterAll(async () => {
+  await stdioClient?.close();
+  await bridge?.close();
+  await home?.remove();
   await client?.close();
   await served?.mcp.close();
   await api?.close();
@@ -47,20 +69,20 @@ const mutationsSent = () => api.requests.filter((request) => request.body.includ
 const textOf = (result: CallToolResult) => result.content.map((item) => (item.type === 'text' ? item.text : '')).join('');
 
 /** Calls the destructive tool as a client that resets its (short) request timeout on progress. */
-function callWithProgress(onprogress: (update: Progress) => void): Promise<CallToolResult> {
+function callWithProgress(onprogress: (update: Progress) => void, caller = client): Promise<CallToolResult> {
   const options = { timeout: clientTimeoutMs, resetTimeoutOnProgress: true, onprogress };
-  return client.callTool({ name: 'test_add_task', arguments: { title: 'Ship 1.0' } }, undefined, options) as Promise<CallToolResult>;
+  return caller.callTool({ name: 'test_add_task', arguments: { title: 'Ship 1.0' } }, undefined, options) as Promise<CallToolResult>;
 }
 
 describe('a destructive call waiting for approval keeps an MCP client waiting with progress notifications', () => {
-  it('an SDK client whose request timeout is shorter than the wait still gets the result once the user allows the call', async () => {
+  it.each([['Streamable HTTP', () => client], ['the stdio bridge', () => stdioClient]])('an SDK client over %s whose request timeout is shorter than the wait still gets the result once the user allows the call', async (_, caller) => {
     api.reset();
     const updates: Progress[] = [];
     // The user decides only after 20 progress intervals, twice the client's own request timeout.
     const result = await callWithProgress((update) => {
       updates.push(update);
       if (updates.length === 20) gate.decide(gate.pending()[0]!.id, 'allow-once');
-    });
+    }, caller());
     expect(result.isError).toBeUndefined();
     expect(mutationsSent()).toBe(1);
     expect(updates.length).toBeGreaterThanOrEqual(20);
