@@ -9,12 +9,9 @@ import { toAppError } from './errors.ts';
 import { executeOperation } from './graphql/executeOperation.ts';
 import { introspectionToolDefinitions } from './graphql/introspectionTools.ts';
 import { loadOperations } from './graphql/loadOperations.ts';
-import { loadSchema } from './graphql/loadSchema.ts';
 import type { OperationTool, ToolDefinition } from './graphql/OperationTool.ts';
 import { errorResult } from './graphql/toToolResult.ts';
-import { validateArguments } from './graphql/validateArguments.ts';
 import { UpstreamClients } from './http/UpstreamClients.ts';
-import { callIntrospectionTool } from './callIntrospectionTool.ts';
 import type { Logger } from './log/Logger.ts';
 import { scrubValue } from './secrets/scrubSecrets.ts';
 import type { ToolCatalog } from './ToolCatalog.ts';
@@ -106,12 +103,13 @@ export class ToolRegistry implements ToolCatalog {
   async #callTool(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<CallToolResult> {
     const entry = this.#disabled.has(name) ? undefined : this.#entries.get(name);
     if (!entry) return errorResult(`Unknown tool "${name}". Call tools/list for the current tools.`);
-    const violations = validateArguments(entry.definition.inputSchema, args);
+    const violations = (await importValidateArguments()).validateArguments(entry.definition.inputSchema, args);
     if (violations.length > 0) return errorResult(`Invalid arguments for ${name}:\n${violations.join('\n')}`);
     const deps = { api: entry.api.api, upstream: this.#upstream.for(entry.api.api), authorizer: this.#options.authorizer, logger: this.#options.logger };
     if (entry.tool) return executeOperation(entry.tool, args, deps, signal);
     const schema = entry.api.schema ?? (await entry.api.loadSchema?.().catch(() => undefined));
     if (!schema) return errorResult(`The schema of API "${entry.api.api.name}" is not loaded; see the app's problems list.`);
+    const { callIntrospectionTool } = await importCallIntrospectionTool();
     return callIntrospectionTool(entry.definition.name.slice(entry.api.api.toolPrefix.length), args, { ...deps, schema }, signal);
   }
 
@@ -211,6 +209,7 @@ export class ToolRegistry implements ToolCatalog {
     try {
       const token = 'introspect' in api.schema ? await this.#options.authorizer.tokenFor(api) : undefined;
       const headers = { ...api.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) };
+      const { loadSchema } = await importLoadSchema();
       const loaded = await loadSchema(api.schema, { endpoint: api.endpoint, headers, fetch: this.#options.fetch, timeoutMs: api.timeoutMs });
       return { schema: loaded.schema, problems: loaded.problems.map((problem) => ({ ...problem, api: api.name })) };
     } catch (error) {
@@ -296,4 +295,23 @@ function describeSource(entry: Entry): string {
 function toDefinition(definition: ToolDefinition): ToolDefinition {
   const { name, title, description, inputSchema, annotations } = definition;
   return { name, ...(title ? { title } : {}), description, inputSchema, ...(annotations ? { annotations } : {}) };
+}
+
+// Loaded on first use: a restart that finds its tools cached lists them without graphql (~130 modules) or ajv's 2020 dialect.
+let validateArgumentsModule: Promise<typeof import('./graphql/validateArguments.ts')> | undefined;
+let callIntrospectionToolModule: Promise<typeof import('./callIntrospectionTool.ts')> | undefined;
+
+/** ajv's 2020 dialect, needed by the first tool call, not by tools/list. */
+function importValidateArguments(): Promise<typeof import('./graphql/validateArguments.ts')> {
+  return (validateArgumentsModule ??= import('./graphql/validateArguments.ts'));
+}
+
+/** graphql's parser and validator, needed by the first introspection call. */
+function importCallIntrospectionTool(): Promise<typeof import('./callIntrospectionTool.ts')> {
+  return (callIntrospectionToolModule ??= import('./callIntrospectionTool.ts'));
+}
+
+/** graphql's schema builder, needed only when the tool cache cannot answer (first start, changed inputs, introspection). */
+function importLoadSchema(): Promise<typeof import('./graphql/loadSchema.ts')> {
+  return import('./graphql/loadSchema.ts');
 }

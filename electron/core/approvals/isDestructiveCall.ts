@@ -1,4 +1,5 @@
-import { Kind, parse } from 'graphql';
+import { createRequire } from 'node:module';
+import type * as Graphql from 'graphql';
 import type { ToolDefinition } from '../graphql/OperationTool.ts';
 
 /**
@@ -16,8 +17,14 @@ export function isDestructiveCall(tool: ToolDefinition, kind: 'operation' | 'int
 function holdsMutation(query: unknown): boolean {
   if (typeof query !== 'string') return false;
   try {
+    const { Kind, parse } = requireGraphql();
     return parse(query, { noLocation: true }).definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation');
   } catch {
     return false;
   }
+}
+
+/** graphql (~130 modules, CommonJS) on the first `execute` call: a cached restart lists tools without it; sync, like this check. */
+function requireGraphql(): typeof Graphql {
+  return createRequire(import.meta.url)('graphql') as typeof Graphql;
 }

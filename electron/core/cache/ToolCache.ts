@@ -4,10 +4,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import type { ApiConfig, Problem } from '../config/AppConfig.ts';
-import { buildTools } from '../graphql/buildTools.ts';
 import { readOperationDocuments } from '../graphql/loadOperations.ts';
 import type { OperationTool } from '../graphql/OperationTool.ts';
-import { parseSchemaSdl } from '../graphql/parseSchemaSdl.ts';
 import { writeFileAtomic } from '../store/writeFileAtomic.ts';
 
 /** An API's tools as its first load computes them, and its schema, built now or on first use. */
@@ -53,9 +51,10 @@ export class ToolCache {
     if (schemaText === undefined) return undefined; // the uncached load reports it
     const read = await readOperationDocuments(api.operations, api.name);
     const key = this.#key(api, schemaText, read.documents.map(({ file, key: part, text }) => [file, part ?? '', text]));
-    const loadSchema = once(async () => parseSchemaSdl(await readFile(schemaFile, 'utf8'), schemaFile).schema);
+    const loadSchema = once(async () => (await importParseSchemaSdl()).parseSchemaSdl(await readFile(schemaFile, 'utf8'), schemaFile).schema);
     const hit = await this.#read(api.name, key);
     if (hit) return { fromCache: true, tools: hit.tools, problems: hit.problems, loadSchema };
+    const [{ parseSchemaSdl }, { buildTools }] = await Promise.all([importParseSchemaSdl(), importBuildTools()]);
     const parsed = parseSchemaSdl(schemaText, schemaFile);
     const built = buildTools(read.documents, parsed.schema, api);
     const problems = [...parsed.problems.map((problem) => ({ ...problem, api: api.name })), ...read.problems, ...built.problems];
@@ -103,4 +102,14 @@ export class ToolCache {
 function once<T>(make: () => Promise<T>): () => Promise<T> {
   let value: Promise<T> | undefined;
   return () => (value ??= make());
+}
+
+// graphql (~130 modules) is loaded on a cache miss or the first introspection call: a cached restart lists tools without it.
+function importParseSchemaSdl(): Promise<typeof import('../graphql/parseSchemaSdl.ts')> {
+  return import('../graphql/parseSchemaSdl.ts');
+}
+
+/** graphql's validation of the operations, needed on a cache miss only. */
+function importBuildTools(): Promise<typeof import('../graphql/buildTools.ts')> {
+  return import('../graphql/buildTools.ts');
 }

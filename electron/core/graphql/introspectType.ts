@@ -14,10 +14,9 @@ import {
   type GraphQLNamedType,
   type GraphQLSchema,
 } from 'graphql';
+import { defaultIntrospectDepth, maxIntrospectDepth } from './introspectionLimits.ts';
 import { oneLine, rankSchemaMatches, shorten } from './searchSchema.ts';
 
-export const defaultIntrospectDepth = 1;
-export const maxIntrospectDepth = 3;
 /** Types printed at most per call, whatever the depth: GitHub's schema reaches hundreds within three hops. */
 export const maxIntrospectTypes = 25;
 /** Referenced types stop being added past this size; the asked-for type is always printed whole. */

@@ -1,7 +1,6 @@
 import type { ApiConfig, IntrospectionToolsConfig, JsonSchema } from '../config/AppConfig.ts';
-import { defaultIntrospectDepth, maxIntrospectDepth } from './introspectType.ts';
+import { defaultIntrospectDepth, defaultSearchLimit, maxIntrospectDepth, maxSearchLimit } from './introspectionLimits.ts';
 import type { ToolDefinition } from './OperationTool.ts';
-import { defaultSearchLimit, maxSearchLimit } from './searchSchema.ts';
 
 export type IntrospectionToolKind = keyof IntrospectionToolsConfig;
 

@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import type { ApiConfig, OperationSource, Problem } from '../config/AppConfig.ts';
-import { buildTools, type BuildToolsOptions, type BuiltTools, type OperationDocument } from './buildTools.ts';
+import type { BuildToolsOptions, BuiltTools, OperationDocument } from './buildTools.ts';
 
 const operationExtensions = new Set(['.graphql', '.gql']);
 
@@ -44,6 +44,7 @@ class TooManyEntries extends Error {}
  */
 export async function loadOperations(sources: readonly OperationSource[], schema: GraphQLSchema, api: ApiConfig, options: LoadOperationsOptions = {}): Promise<BuiltTools> {
   const { documents, problems } = await readOperationDocuments(sources, api.name, options.limits);
+  const { buildTools } = await importBuildTools();
   const built = buildTools(documents, schema, api, options);
   return { tools: built.tools, problems: [...problems, ...built.problems] };
 }
@@ -177,4 +178,9 @@ export function parseManifest(text: string, file: string, report: (problem: Prob
     report({ severity: 'error', file, key, message: 'Manifest operation has no string body; skipped' });
     return [];
   });
+}
+
+/** graphql's validation, loaded on first use: readOperationDocuments serves a cached restart, which needs none of it. */
+function importBuildTools(): Promise<typeof import('./buildTools.ts')> {
+  return import('./buildTools.ts');
 }

@@ -11,6 +11,7 @@ import {
   type GraphQLNamedType,
   type GraphQLSchema,
 } from 'graphql';
+import { defaultSearchLimit, maxSearchLimit } from './introspectionLimits.ts';
 
 export interface SchemaMatch {
   kind: 'type' | 'field';
@@ -30,8 +31,6 @@ interface IndexEntry {
   line: string;
 }
 
-export const defaultSearchLimit = 10;
-export const maxSearchLimit = 50;
 const maxDescriptionLength = 120;
 
 // Built once per schema: GitHub's has ~25k fields, and search is called repeatedly against the same schema.
