@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { exportJWK, generateKeyPair } from 'jose';
 import type { Logger } from '../log/Logger.ts';
 import { recordIssuedToken } from '../log/recordForSecretScan.ts';
 import { secretValues } from '../secrets/scrubSecrets.ts';
@@ -269,6 +268,7 @@ function limitFailedTokenRequests(provider: OidcProvider, logger: Logger): void 
 }
 
 async function generateSigningJwk(): Promise<Record<string, unknown>> {
+  const { exportJWK, generateKeyPair } = await import('jose'); // ~45 modules, only once the authorization server starts (like oidc-provider)
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
   return { ...(await exportJWK(privateKey)), kid: randomBytes(8).toString('hex'), alg: 'ES256', use: 'sig' };
 }

@@ -8,7 +8,6 @@ import { AppError } from '../errors.ts';
 import { clientConfigPath, type SetupEnvironment } from './clientConfigPath.ts';
 import type { BridgeCommand } from '../bridge/bridgeCommand.ts';
 import { clientTargets, findClientTarget, type ClientTarget } from './clientTargets.ts';
-import { readEntry, writeEntry } from './editClientConfig.ts';
 import { replaceConfigFile } from './replaceConfigFile.ts';
 
 export interface ClientSetupOptions {
@@ -46,6 +45,7 @@ async function describeClientSetup(target: ClientTarget, options: ClientSetupOpt
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => error);
   if (text instanceof Error && text.code !== 'ENOENT') return { ...view, state: 'config-unreadable', message: `${file}: cannot be read (${text.code ?? 'error'})` };
   if (typeof text !== 'string') return { ...view, state: existsSync(path.dirname(file)) ? 'not-configured' : 'not-installed' };
+  const { readEntry } = await importEditClientConfig();
   const read = readEntry(target.format, text, target.entryPath);
   if (!read.ok) return { ...view, state: 'config-unreadable', message: unreadableMessage(file, read) };
   return { ...view, state: isDeepStrictEqual(read.entry, entry) ? 'configured' : 'not-configured' };
@@ -65,6 +65,7 @@ export async function applyClientSetup(targetName: SetupTarget, options: ClientS
     if (error.code === 'ENOENT') return undefined;
     throw new AppError('SETUP_WRITE_FAILED', `Cannot read ${file} (${error.code ?? 'error'}); it was left alone`);
   });
+  const { readEntry, writeEntry } = await importEditClientConfig();
   const read = readEntry(target.format, before ?? '', target.entryPath);
   if (!read.ok) throw new AppError('SETUP_CONFIG_UNREADABLE', `${unreadableMessage(file, read)}. Fix or remove it, then try again; it was left alone.`, { details: { file, line: read.line, column: read.column } });
   if (before !== undefined && isDeepStrictEqual(read.entry, entry)) return { target: target.target, configPath: file, changed: false };
@@ -85,4 +86,9 @@ function expectedEntry(target: ClientTarget, options: ClientSetupOptions): Recor
 
 function unreadableMessage(file: string, read: { line: number; column: number; reason: string }): string {
   return `${file}:${read.line}:${read.column}: ${read.reason}`;
+}
+
+/** jsonc-parser and toml-edit (WebAssembly, compiled on load): only the window's Connect a client needs them, never a start. */
+function importEditClientConfig(): Promise<typeof import('./editClientConfig.ts')> {
+  return import('./editClientConfig.ts');
 }
