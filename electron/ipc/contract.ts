@@ -217,6 +217,18 @@ export interface SettingsPatch {
   port?: number;
   approvals?: { default?: ApprovalPolicy; apis?: Record<string, ApprovalPolicy> };
   apis?: Array<Partial<ApiSettingsView> & { name: string }>;
+  /** The `signIn:` block: each key present replaces that value (`resource: null` removes it); null removes the block. */
+  signIn?: { issuer?: string; clientId?: string; scopes?: string[]; resource?: string | null } | null;
+  /** New APIs, appended at the end of `apis`. */
+  addApis?: NewApiSettings[];
+  /** APIs removed by name, with their approval overrides. */
+  removeApis?: string[];
+}
+
+/** What a new API needs: its settings as the window shows them, and where its schema comes from. */
+export interface NewApiSettings extends ApiSettingsView {
+  /** A schema file (relative to the config file's folder) or the endpoint's own introspection. */
+  schema: { file: string } | { introspect: true };
 }
 
 export type SetupTarget = 'claude-code' | 'cursor' | 'vscode' | 'windsurf' | 'codex' | 'claude-desktop';
