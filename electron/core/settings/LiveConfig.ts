@@ -136,5 +136,5 @@ export class LiveConfig {
 
 function invalid(problems: Problem[]): AppError {
   const errors = problems.filter((problem) => problem.severity === 'error');
-  return new AppError('CONFIG_INVALID', `Not saved: ${errors.map(formatProblem).join('; ')}`, { details: { problems } });
+  return new AppError('CONFIG_INVALID', `Not saved: ${errors.map(formatProblem).join('\n')}`, { details: { problems } });
 }

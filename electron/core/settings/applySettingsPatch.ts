@@ -1,12 +1,13 @@
 import path from 'node:path';
-import { isMap, isSeq, parseDocument, type Document } from 'yaml';
-import type { SettingsPatch } from '../../ipc/contract.ts';
+import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import type { NewApiSettings, SettingsPatch } from '../../ipc/contract.ts';
 import { AppError } from '../errors.ts';
 
 /**
  * Writes a settings change into the config's YAML text through the yaml package's Document API, so comments, key
  * order and the untouched values stay as the user wrote them. Pure; the caller validates the result with
- * parseConfig like any other edit. APIs are matched by name; adding or removing one is done in the file.
+ * parseConfig like any other edit. APIs are matched by name: removed ones first, then changed, then new ones
+ * appended at the end of `apis`.
  * @see https://eemeli.org/yaml/#documents
  */
 export function applySettingsPatch(text: string, patch: SettingsPatch): string {
@@ -14,9 +15,61 @@ export function applySettingsPatch(text: string, patch: SettingsPatch): string {
   if (doc.errors.length > 0) throw new AppError('CONFIG_INVALID', `The config file does not parse (${doc.errors[0]!.message.split('\n')[0]}); fix it in an editor first`);
   if (patch.port !== undefined) doc.setIn(['server', 'port'], patch.port);
   if (patch.approvals?.default !== undefined) doc.setIn(['approvals', 'default'], patch.approvals.default);
-  for (const [api, policy] of Object.entries(patch.approvals?.apis ?? {})) doc.setIn(['approvals', 'apis', api], policy);
+  if (patch.approvals?.apis !== undefined) patchApprovalApis(doc, patch.approvals.apis);
+  for (const name of patch.removeApis ?? []) removeApi(doc, name);
   for (const api of patch.apis ?? []) patchApi(doc, api);
+  for (const api of patch.addApis ?? []) addApi(doc, api);
+  if (patch.signIn !== undefined) patchSignIn(doc, patch.signIn);
   return doc.toString();
+}
+
+/** The overrides given replace the file's: an API left out follows the default again. */
+function patchApprovalApis(doc: Document, policies: Record<string, string>): void {
+  const current = doc.getIn(['approvals', 'apis']);
+  const names = isMap(current) ? current.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key)) : [];
+  for (const name of names.filter((candidate) => !Object.hasOwn(policies, candidate))) doc.deleteIn(['approvals', 'apis', name]);
+  for (const [api, policy] of Object.entries(policies)) doc.setIn(['approvals', 'apis', api], policy);
+  dropEmptyApprovals(doc);
+}
+
+/** Removes the API and its approval override, which parseConfig would otherwise refuse as naming no API. */
+function removeApi(doc: Document, name: string): void {
+  doc.deleteIn(['apis', apiIndex(doc, name)]);
+  doc.deleteIn(['approvals', 'apis', name]);
+  dropEmptyApprovals(doc);
+}
+
+/** An emptied `approvals.apis` (and then `approvals`) goes, rather than staying as `apis: {}`. */
+function dropEmptyApprovals(doc: Document): void {
+  for (const keys of [['approvals', 'apis'], ['approvals']]) {
+    const node = doc.getIn(keys);
+    if (isMap(node) && node.items.length === 0) doc.deleteIn(keys);
+  }
+}
+
+/** A new API in the README's key order; defaults (no operations, mutations none, no token) are left out. */
+function addApi(doc: Document, api: NewApiSettings): void {
+  const entry = doc.createNode({
+    name: api.name, endpoint: api.endpoint, schema: api.schema,
+    ...(api.operations.length > 0 ? { operations: api.operations.map(toOperationSource) } : {}),
+    ...(api.mutations === 'none' ? {} : { mutations: api.mutations }),
+    ...(api.tokenStrategy !== 'none' || api.audience ? { token: { strategy: api.tokenStrategy, ...(api.audience ? { audience: api.audience } : {}) } } : {}),
+  });
+  // Short values on one line, as the README writes them.
+  for (const key of ['schema', 'operations', 'token']) Object.assign(entry.get(key, true) ?? {}, { flow: true });
+  const apis = doc.get('apis');
+  if (isSeq(apis)) apis.add(entry);
+  else doc.set('apis', doc.createNode([entry]));
+}
+
+/** Changes only the keys given, so `allowInsecureLoopback`, `dpop` and comments stay; null removes the block. */
+function patchSignIn(doc: Document, signIn: NonNullable<SettingsPatch['signIn']> | null): void {
+  if (signIn === null) return void doc.deleteIn(['signIn']);
+  if (signIn.issuer !== undefined) doc.setIn(['signIn', 'issuer'], signIn.issuer);
+  if (signIn.clientId !== undefined) doc.setIn(['signIn', 'clientId'], signIn.clientId);
+  if (signIn.scopes !== undefined) doc.setIn(['signIn', 'scopes'], Object.assign(doc.createNode(signIn.scopes), { flow: true }));
+  if (signIn.resource === null) doc.deleteIn(['signIn', 'resource']);
+  else if (signIn.resource !== undefined) doc.setIn(['signIn', 'resource'], signIn.resource);
 }
 
 function patchApi(doc: Document, api: NonNullable<SettingsPatch['apis']>[number]): void {
@@ -38,7 +91,7 @@ function apiIndex(doc: Document, name: string): number {
   const apis = doc.get('apis');
   const items = isSeq(apis) ? apis.items : [];
   const index = items.findIndex((item) => isMap(item) && item.get('name') === name);
-  if (index < 0) throw new AppError('CONFIG_INVALID', `No API named "${name}" in the config file; add new APIs in the file itself`);
+  if (index < 0) throw new AppError('CONFIG_INVALID', `No API named "${name}" in the config file`);
   return index;
 }
 

@@ -31,6 +31,54 @@ describe('applySettingsPatch', () => {
   });
 });
 
+const withSignIn = `${text}signIn:
+  issuer: https://login.example.com # our IdP
+  clientId: desktop
+  scopes: [openid]
+  allowInsecureLoopback: false # kept
+approvals:
+  apis:
+    tasks: deny # careful
+`;
+
+describe('applySettingsPatch: sign-in and the list of APIs', () => {
+  it('changes only the sign-in keys given, keeping the others and their comments; null removes resource or the block', () => {
+    const out = applySettingsPatch(withSignIn, { signIn: { scopes: ['openid', 'email'], resource: 'https://mcp.example' } });
+    expect(out).toContain('  issuer: https://login.example.com # our IdP\n  clientId: desktop\n  scopes: [ openid, email ]\n  allowInsecureLoopback: false # kept\n  resource: https://mcp.example\n');
+    expect(applySettingsPatch(out, { signIn: { resource: null } })).not.toContain('resource');
+    const removed = applySettingsPatch(withSignIn, { signIn: null });
+    expect(removed).not.toContain('signIn');
+    expect(removed).toContain('tasks: deny # careful');
+  });
+
+  it('writes a new sign-in block when the file has none', () => {
+    expect(applySettingsPatch(text, { signIn: { issuer: 'https://idp.example', clientId: 'app', scopes: [] } })).toMatch(/\nsignIn:\n {2}issuer: https:\/\/idp.example\n {2}clientId: app\n {2}scopes: \[\]\n$/);
+  });
+
+  it('appends a new API at the end of apis in the README key order, leaving defaults out', () => {
+    const out = applySettingsPatch(withSignIn, { addApis: [{ name: 'billing', endpoint: 'https://billing.example/graphql', schema: { introspect: true }, operations: ['./billing'], mutations: 'none', tokenStrategy: 'exchange', audience: 'https://billing.example' }] });
+    expect(out).toContain(`    schema: { introspect: true }
+  - name: billing
+    endpoint: https://billing.example/graphql
+    schema: { introspect: true }
+    operations: [ ./billing ]
+    token: { strategy: exchange, audience: https://billing.example }
+signIn:`);
+  });
+
+  it('removes an API with its approval override, and an emptied approvals block with it', () => {
+    const out = applySettingsPatch(withSignIn, { removeApis: ['tasks'] });
+    expect(out).not.toContain('tasks');
+    expect(out).not.toContain('approvals');
+    expect(out).toContain('  - name: shop\n    endpoint: https://shop.example/graphql # production\n');
+    expect(() => applySettingsPatch(withSignIn, { removeApis: ['billing'] })).toThrow(/No API named "billing"/);
+  });
+
+  it('drops an approval override the patch leaves out, so that API follows the default again', () => {
+    expect(applySettingsPatch(withSignIn, { approvals: { apis: {} } })).not.toContain('approvals');
+  });
+});
+
 describe('describeOperationSource', () => {
   it('shows sources as written relative to the config folder, manifests with a prefix', () => {
     expect(describeOperationSource({ path: '/conf/ops/shop' }, '/conf')).toBe('./ops/shop');
