@@ -7,7 +7,7 @@ import { createAuth } from '../../electron/core/auth/createAuth.ts';
 import { loadConfig } from '../../electron/core/config/loadConfig.ts';
 import { createLogger } from '../../electron/core/log/Logger.ts';
 import { memorySecretStore } from '../../electron/core/secrets/memorySecretStore.ts';
-import { createSwappableAuth } from '../../electron/core/settings/createSwappableAuth.ts';
+import { createSwappableAuth, type SwappableAuth } from '../../electron/core/settings/createSwappableAuth.ts';
 import { startLiveConfig, type LiveConfigService } from '../../electron/core/settings/startLiveConfig.ts';
 import { ToolRegistry } from '../../electron/core/ToolRegistry.ts';
 import type { MainEvent } from '../../electron/ipc/contract.ts';
@@ -31,13 +31,14 @@ let file: string;
 let service: LiveConfigService;
 let registry: ToolRegistry;
 let policies: ApprovalPolicies;
+let swappable: SwappableAuth;
 const events: MainEvent[] = [];
 
 async function start(text: string): Promise<void> {
   await writeFile(file, text);
   const { config: loaded, warnings } = await loadConfig(file, { env: {} });
   const authOptions = { secrets: memorySecretStore(), openExternal: async () => {}, logger };
-  const swappable = createSwappableAuth(createAuth({ ...authOptions, config: loaded }));
+  swappable = createSwappableAuth(createAuth({ ...authOptions, config: loaded }));
   registry = await ToolRegistry.create({ config: loaded, authorizer: swappable.auth.authorizer, logger });
   policies = await ApprovalPolicies.load(path.join(dir, 'data', 'policies.json'), loaded.approvals);
   service = startLiveConfig({
@@ -130,6 +131,60 @@ describe('settings:update', () => {
     });
     expect(await demo.bridgePart['settings:get']!()).toMatchObject({ ok: true, value: { writable: false } });
     expect(await demo.bridgePart['settings:update']!({ port: 1 })).toMatchObject({ ok: false, error: { code: 'SETTINGS_READ_ONLY' } });
+  });
+});
+
+const signIn = `signIn:
+  issuer: https://login.example.com   # our IdP
+  clientId: desktop
+  scopes: [openid]
+`;
+
+describe('settings:update of sign-in and of the list of APIs', () => {
+  it('writes a changed sign-in keeping comments, and swaps the sign-in at once as a file edit does', async () => {
+    await start(config(47320, './ops', signIn));
+    const before = swappable.current();
+    const result = await service.bridgePart['settings:update']!({ signIn: { scopes: ['openid', 'email'], resource: 'https://mcp.example.com' } });
+    expect(result).toMatchObject({ ok: true, value: { signIn: { issuer: 'https://login.example.com', clientId: 'desktop', scopes: ['openid', 'email'], resource: 'https://mcp.example.com' } } });
+    const text = await readFile(file, 'utf8');
+    for (const comment of ['# Tasks for the team', '# our own API', '# our IdP']) expect(text).toContain(comment);
+    expect(text).toContain('  scopes: [ openid, email ]\n  resource: https://mcp.example.com\n');
+    expect(swappable.current()).not.toBe(before);
+    expect(swappable.auth.state()).toMatchObject({ status: 'signed-out' });
+  });
+
+  it('refuses an http: issuer at signIn.issuer and leaves the file and the running sign-in as they were', async () => {
+    await start(config(47320, './ops', signIn));
+    const before = await readFile(file, 'utf8');
+    const auth = swappable.current();
+    const result = await service.bridgePart['settings:update']!({ signIn: { issuer: 'http://login.example.com' } });
+    expect(result).toMatchObject({ ok: false, error: { code: 'CONFIG_INVALID', message: expect.stringMatching(/must use https:.*\(signIn\.issuer\)$/) } });
+    expect(await readFile(file, 'utf8')).toBe(before);
+    expect(swappable.current()).toBe(auth);
+  });
+
+  it('adds an API whose tools appear at once, then removes it and its tools are gone, without a restart', async () => {
+    await start(config(47320, './ops', 'approvals: { default: ask }\n'));
+    const added = await service.bridgePart['settings:update']!({
+      addApis: [{ name: 'more', endpoint: 'http://127.0.0.1:4001/graphql', schema: { file: './schema.graphql' }, operations: ['./more'], mutations: 'explicit', tokenStrategy: 'none' }],
+    });
+    expect(added).toMatchObject({ ok: true, value: { apis: [{ name: 'tasks' }, { name: 'more', operations: ['./more'], mutations: 'explicit' }] } });
+    expect(registry.listTools().map((tool) => tool.name)).toEqual(expect.arrayContaining(['Task', 'AddTask']));
+    expect(await readFile(file, 'utf8')).toMatch(/# our own API[\s\S]*- name: more\n[\s\S]*approvals:/);
+    await service.bridgePart['settings:update']!({ approvals: { apis: { more: 'deny' } } });
+    const removed = await service.bridgePart['settings:update']!({ removeApis: ['more'] });
+    expect(removed).toMatchObject({ ok: true, value: { apis: [{ name: 'tasks' }], approvals: { apis: {} } } });
+    expect(registry.listTools().map((tool) => tool.name)).toEqual(['Task']);
+    expect(await readFile(file, 'utf8')).not.toContain('more');
+    expect(events.filter((event) => event === 'settings:changed')).toHaveLength(3);
+  });
+
+  it('refuses a new API the config file would refuse (a duplicate name), naming the key, and writes nothing', async () => {
+    await start(config(47320));
+    const before = await readFile(file, 'utf8');
+    const result = await service.bridgePart['settings:update']!({ addApis: [{ name: 'tasks', endpoint: 'http://127.0.0.1:4001/graphql', schema: { introspect: true }, operations: [], mutations: 'none', tokenStrategy: 'none' }] });
+    expect(result).toMatchObject({ ok: false, error: { code: 'CONFIG_INVALID', message: expect.stringContaining('duplicate API name "tasks"') } });
+    expect(await readFile(file, 'utf8')).toBe(before);
   });
 });
 
