@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SettingsView } from '../../../electron/ipc/contract.ts';
 import { mapSettingsErrors } from '../../../renderer/src/lib/settingsErrors.ts';
-import { toDraft, toPatch } from '../../../renderer/src/lib/settingsDraft.ts';
+import { emptyNewApi, toDraft, toPatch } from '../../../renderer/src/lib/settingsDraft.ts';
 import { sampleState } from '../../e2e/helpers/sampleState.ts';
 
 const settings: SettingsView = sampleState.settings;
@@ -37,5 +37,41 @@ describe('toPatch', () => {
     draft.approvalApis.directory = '';
     draft.apis[0]!.operations = './operations/tasks\n  ./more  \n';
     expect(toPatch(draft, settings)).toEqual({ port: 47400, approvals: { apis: {} }, apis: [{ name: 'tasks', operations: ['./operations/tasks', './more'] }] });
+  });
+});
+
+describe('sign-in and new APIs in the form', () => {
+  it('sends only the sign-in keys that changed; emptied resource is null, emptied issuer and client ID remove sign-in', () => {
+    const draft = toDraft(settings);
+    draft.signIn.scopes = ' openid  email ';
+    draft.signIn.resource = 'https://mcp.example.com';
+    expect(toPatch(draft, settings)).toEqual({ signIn: { scopes: ['openid', 'email'], resource: 'https://mcp.example.com' } });
+    const withResource = { ...settings, signIn: { ...settings.signIn!, resource: 'https://mcp.example.com' } };
+    const cleared = toDraft(withResource);
+    cleared.signIn.resource = ' ';
+    expect(toPatch(cleared, withResource)).toEqual({ signIn: { resource: null } });
+    cleared.signIn.issuer = '';
+    cleared.signIn.clientId = '';
+    expect(toPatch(cleared, withResource)).toEqual({ signIn: null });
+    const none = { ...settings, signIn: undefined };
+    expect(toPatch(toDraft(none), none)).toEqual({});
+  });
+
+  it('sends a new API with its schema source, operations one per line, and maps its problems to its place in the form', () => {
+    const draft = toDraft(settings);
+    draft.newApis.push({ ...emptyNewApi(), name: ' billing ', endpoint: 'https://billing.example.com/graphql', schema: 'file', schemaFile: './billing.graphql', operations: './ops/billing\n' });
+    expect(toPatch(draft, settings)).toEqual({
+      addApis: [{ name: 'billing', endpoint: 'https://billing.example.com/graphql', schema: { file: './billing.graphql' }, operations: ['./ops/billing'], mutations: 'none', tokenStrategy: 'none' }],
+    });
+    const message = [
+      'Not saved: error: /c/config.yaml:30: duplicate API name "tasks" (also apis[0]) (apis[2].name)',
+      'error: /c/config.yaml:31: "apis[2].schema.file" cannot be read (apis[2].schema.file)',
+      'error: /c/config.yaml:12: "signIn.issuer" must use https: (signIn.issuer)',
+    ].join('\n');
+    expect(mapSettingsErrors(message, settings, 1).byField).toEqual({
+      'new.0.name': 'duplicate API name "tasks" (also apis[0])',
+      'new.0.schema': '"apis[2].schema.file" cannot be read',
+      'signIn.issuer': '"signIn.issuer" must use https:',
+    });
   });
 });
