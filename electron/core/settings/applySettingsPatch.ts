@@ -35,7 +35,8 @@ function patchApprovalApis(doc: Document, policies: Record<string, string>): voi
 /** Removes the API and its approval override, which parseConfig would otherwise refuse as naming no API. */
 function removeApi(doc: Document, name: string): void {
   doc.deleteIn(['apis', apiIndex(doc, name)]);
-  doc.deleteIn(['approvals', 'apis', name]);
+  // deleteIn throws on a path through a missing collection.
+  if (doc.hasIn(['approvals', 'apis', name])) doc.deleteIn(['approvals', 'apis', name]);
   dropEmptyApprovals(doc);
 }
 

@@ -72,6 +72,7 @@ signIn:`);
     expect(out).not.toContain('approvals');
     expect(out).toContain('  - name: shop\n    endpoint: https://shop.example/graphql # production\n');
     expect(() => applySettingsPatch(withSignIn, { removeApis: ['billing'] })).toThrow(/No API named "billing"/);
+    expect(applySettingsPatch(text, { removeApis: ['tasks'] })).toMatch(/^# team config\n[\s\S]*# production\n[^]*\.\/ops \]\n$/);
   });
 
   it('drops an approval override the patch leaves out, so that API follows the default again', () => {
