@@ -75,3 +75,40 @@ test('a setting changed in the window is written to the config file with its com
   await expect(page.getByRole('list', { name: 'Tools of API tasks' })).toContainText('ListProjects');
   await expect(page.getByRole('list', { name: 'Tools of API tasks' })).not.toContainText('CreateTask');
 });
+
+test('sign-in is refused at its field, and an API added in the window serves its tools until it is removed, without a restart', async ({ page }) => {
+  await page.goto(`${await printed(/Window: (\S+)/)}#/settings`);
+  await expect(page.getByText(`Saved to ${configFile}`)).toBeVisible();
+  await page.getByLabel('Issuer').fill('http://login.example.com');
+  await page.getByLabel('Client ID').fill('graphql-mcp-desktop');
+  await page.getByRole('button', { name: 'Save and apply' }).click();
+  await expect(page.getByLabel('Issuer')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#error-signIn-issuer')).toContainText('must use https:');
+  expect(readFileSync(configFile, 'utf8')).not.toContain('signIn');
+  await page.getByRole('button', { name: 'Discard changes' }).click();
+
+  await page.getByRole('button', { name: 'Add API' }).click();
+  const added = page.locator('#settings-new-0');
+  await added.getByLabel('Name').fill('directory');
+  await added.getByLabel('Endpoint').fill('http://127.0.0.1:9/graphql');
+  await added.getByLabel('Schema', { exact: true }).selectOption('file');
+  await added.getByLabel('Schema file').fill(path.join(root, 'electron/core/demo/directory.graphql'));
+  await added.getByLabel('Operation folders and files').fill(path.join(root, 'operations/directory'));
+  await page.screenshot({ path: path.join(root, 'test-results/screenshots/app-settings-add-api.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Save and apply' }).click();
+  await expect(page.getByText('Saved and applied.')).toBeVisible();
+  expect(readFileSync(configFile, 'utf8')).toMatch(/# CreateTask and UpdateTaskStatus are tools\n {2}- name: directory\n/);
+
+  const views = page.getByRole('navigation', { name: 'Views' });
+  await views.getByRole('link', { name: 'Tools' }).click();
+  await expect(page.getByRole('list', { name: 'Tools of API directory' })).toContainText('ListPeople');
+
+  await views.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Remove API directory' }).click();
+  await page.getByRole('group', { name: 'Confirm removing API directory' }).getByRole('button', { name: 'Remove directory' }).click();
+  await expect(page.locator('#settings-api-directory')).toHaveCount(0);
+  expect(readFileSync(configFile, 'utf8')).not.toContain('directory');
+  await views.getByRole('link', { name: 'Tools' }).click();
+  await expect(page.getByRole('list', { name: 'Tools of API tasks' })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Tools of API directory' })).toHaveCount(0);
+});
