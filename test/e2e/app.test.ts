@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { waitForOutput } from '../helpers/waitForOutput.ts';
 import { expect, test, type BrowserContext, type Page } from 'playwright/test';
 import { beginAuthorization, finishAuthorization, LoopbackOAuthProvider, startRedirectReceiver } from './helpers/sdkOAuthClient.ts';
 
@@ -21,14 +22,9 @@ let page: Page;
 let endpoint: string;
 let client: Client;
 
+/** The first group of what the app printed matching `pattern` (the app's output is how a user finds its URLs). */
 async function printed(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const match = output.match(pattern);
-    if (match?.[1]) return match[1];
-    if (Date.now() > deadline) throw new Error(`the app never printed ${pattern}; it printed:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return (await waitForOutput(() => output, pattern, timeoutMs))[1] ?? '';
 }
 
 async function go(view: string): Promise<void> {

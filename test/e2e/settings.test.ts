@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitForOutput } from '../helpers/waitForOutput.ts';
 import { expect, test } from 'playwright/test';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -13,14 +14,9 @@ let output = '';
 let home: string;
 let configFile: string;
 
+/** The first group of what the app printed matching `pattern` (the app's output is how a user finds its URLs). */
 async function printed(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const match = output.match(pattern);
-    if (match?.[1]) return match[1];
-    if (Date.now() > deadline) throw new Error(`the app never printed ${pattern}; it printed:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return (await waitForOutput(() => output, pattern, timeoutMs))[1] ?? '';
 }
 
 test.beforeAll(() => {

@@ -12,6 +12,7 @@ import type { DemoIdp } from '../../electron/core/demo/demoIdp.ts';
 import { startIdp } from '../helpers/authHarness.ts';
 import { keychainAvailable } from '../helpers/keychain.ts';
 import { loginOverHttp } from '../helpers/loginOverHttp.ts';
+import { waitForOutput } from '../helpers/waitForOutput.ts';
 
 const root = path.join(import.meta.dirname, '../..');
 const home = mkdtempSync(path.join(os.tmpdir(), 'gmd-issue7-cli-'));
@@ -34,15 +35,7 @@ function start(args: string[]): { child: ChildProcessWithoutNullStreams; stdout:
   return { child, stdout: () => out, stderr: () => err, exit };
 }
 
-async function waitFor(read: () => string, pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const match = read().match(pattern);
-    if (match) return match;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; got:\n${read()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const waitFor = (read: () => string, pattern: RegExp, timeoutMs = 20_000) => waitForOutput(read, pattern, timeoutMs);
 
 /** A config file for a real (non-demo) setup: sign-in at `idp`, one API on `endpoint`. */
 function writeConfig(name: string, options: { idp?: DemoIdp; port?: number; endpoint?: string; introspect?: boolean }): string {
