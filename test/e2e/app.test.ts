@@ -9,7 +9,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { waitForOutput } from '../helpers/waitForOutput.ts';
 import { expect, test, type BrowserContext, type Page } from 'playwright/test';
-import { beginAuthorization, finishAuthorization, LoopbackOAuthProvider, startRedirectReceiver } from './helpers/sdkOAuthClient.ts';
+import { MemoryOAuthProvider } from '../helpers/clients/MemoryOAuthProvider.ts';
+import { beginAuthorization, finishAuthorization, startRedirectReceiver } from './helpers/sdkOAuthClient.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const screenshotDir = path.join(root, 'test-results', 'screenshots');
@@ -104,7 +105,7 @@ test('a newcomer signs in once through the demo IdP and sees the sign-in address
 test('the SDK client connects through OAuth and is approved in the window', async () => {
   const receiver = await startRedirectReceiver();
   try {
-    const provider = new LoopbackOAuthProvider(receiver.url, clientName);
+    const provider = new MemoryOAuthProvider({ redirectUrl: receiver.url, name: clientName });
     const authorizationUrl = await beginAuthorization(provider, endpoint);
     const browserPage = await context.newPage();
     await browserPage.goto(authorizationUrl.href);

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loginOverHttp } from '../helpers/loginOverHttp.ts';
+import { startCli, type CliProcess } from '../helpers/startCli.ts';
 import { waitForOutput } from '../helpers/waitForOutput.ts';
 
 const root = path.join(import.meta.dirname, '../..');
@@ -12,15 +12,7 @@ const home = mkdtempSync(path.join(os.tmpdir(), 'gmd-cli-'));
 const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') };
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-function start(args: string[]): { child: ChildProcessWithoutNullStreams; stdout: () => string; stderr: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['scripts/start.ts', ...args], { cwd: root, env });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk) => { out += chunk; });
-  child.stderr.on('data', (chunk) => { err += chunk; });
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exit };
-}
+const start = (args: string[]): CliProcess => startCli(args, env);
 
 const waitFor = (read: () => string, pattern: RegExp, timeoutMs = 15_000) => waitForOutput(read, pattern, timeoutMs);
 

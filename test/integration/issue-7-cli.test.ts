@@ -1,7 +1,6 @@
 // https://github.com/graphql-mcp-desktop/graphql-mcp-desktop/issues/7 items 3 and 6, through `npm start` as users run
 // it: Ctrl+C during a pending sign-in with a real config, a second Ctrl+C, and the messages for --help, logout and a
 // port in use.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,9 +11,9 @@ import type { DemoIdp } from '../../electron/core/demo/demoIdp.ts';
 import { startIdp } from '../helpers/authHarness.ts';
 import { keychainAvailable } from '../helpers/keychain.ts';
 import { loginOverHttp } from '../helpers/loginOverHttp.ts';
+import { startCli, type CliProcess } from '../helpers/startCli.ts';
 import { waitForOutput } from '../helpers/waitForOutput.ts';
 
-const root = path.join(import.meta.dirname, '../..');
 const home = mkdtempSync(path.join(os.tmpdir(), 'gmd-issue7-cli-'));
 // Keeps the D-Bus session and keychain of scripts/with-keychain.sh; only the config location is this test's own.
 const env = { ...process.env, XDG_CONFIG_HOME: path.join(home, '.config') };
@@ -24,15 +23,10 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-function start(args: string[]): { child: ChildProcessWithoutNullStreams; stdout: () => string; stderr: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['scripts/start.ts', ...args], { cwd: root, env });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk) => { out += chunk; });
-  child.stderr.on('data', (chunk) => { err += chunk; });
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  cleanup.push(() => child.kill('SIGKILL'));
-  return { child, stdout: () => out, stderr: () => err, exit };
+function start(args: string[]): CliProcess {
+  const cli = startCli(args, env);
+  cleanup.push(() => cli.child.kill('SIGKILL'));
+  return cli;
 }
 
 const waitFor = (read: () => string, pattern: RegExp, timeoutMs = 20_000) => waitForOutput(read, pattern, timeoutMs);

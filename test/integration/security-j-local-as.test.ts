@@ -9,9 +9,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startDemoIdp } from '../../electron/core/demo/demoIdp.ts';
 import { loginOverHttp } from '../helpers/loginOverHttp.ts';
 import {
-  authorizeInBrowser, authorizeWithSdk, MemoryOAuthProvider, nextPendingRequest, sendDocument, startAuthorityServer, startMetadataDocumentServer, TestBrowser,
+  authorizeInBrowser, authorizeWithSdk, nextPendingRequest, sendDocument, startAuthorityServer, startMetadataDocumentServer, TestBrowser,
   waitUntilDecided, type AuthorityServer, type MetadataDocumentServer,
 } from '../helpers/clients/authorityHarness.ts';
+import { MemoryOAuthProvider } from '../helpers/clients/MemoryOAuthProvider.ts';
 
 let server: AuthorityServer;
 const cleanups: Array<() => Promise<void>> = [];

@@ -1,39 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { auth, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-
-/**
- * The MCP SDK's OAuth client side for an end-to-end test: dynamic registration, PKCE, and a real loopback redirect
- * receiver. Where a desktop client would open the system browser, `redirectToAuthorization` records the URL for the
- * test's second browser page.
- */
-export class LoopbackOAuthProvider implements OAuthClientProvider {
-  authorizationUrl?: URL;
-  #client?: OAuthClientInformationMixed;
-  #tokens?: OAuthTokens;
-  #verifier = '';
-
-  readonly redirectUrl: string;
-  readonly name: string;
-
-  constructor(redirectUrl: string, name: string) {
-    this.redirectUrl = redirectUrl;
-    this.name = name;
-  }
-
-  get clientMetadata(): OAuthClientMetadata {
-    return { client_name: this.name, redirect_uris: [this.redirectUrl], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' };
-  }
-
-  clientInformation() { return this.#client; }
-  saveClientInformation(info: OAuthClientInformationMixed) { this.#client = info; }
-  tokens() { return this.#tokens; }
-  saveTokens(tokens: OAuthTokens) { this.#tokens = tokens; }
-  redirectToAuthorization(url: URL) { this.authorizationUrl = url; }
-  saveCodeVerifier(verifier: string) { this.#verifier = verifier; }
-  codeVerifier() { return this.#verifier; }
-}
+import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { MemoryOAuthProvider } from '../../helpers/clients/MemoryOAuthProvider.ts';
 
 /** A loopback HTTP server on a free port that answers the first `/callback` and resolves with its query. */
 export interface RedirectReceiver {
@@ -61,13 +29,13 @@ export async function startRedirectReceiver(): Promise<RedirectReceiver> {
 }
 
 /** Discovery and registration, up to the authorization URL the user must open (the SDK's first `auth()` step). */
-export async function beginAuthorization(provider: LoopbackOAuthProvider, serverUrl: string): Promise<URL> {
+export async function beginAuthorization(provider: MemoryOAuthProvider, serverUrl: string): Promise<URL> {
   if ((await auth(provider, { serverUrl })) !== 'REDIRECT' || !provider.authorizationUrl) throw new Error('expected a redirect to the authorization page');
   return provider.authorizationUrl;
 }
 
 /** The code exchange once the browser came back to the redirect URI. */
-export async function finishAuthorization(provider: LoopbackOAuthProvider, serverUrl: string, query: URLSearchParams): Promise<void> {
+export async function finishAuthorization(provider: MemoryOAuthProvider, serverUrl: string, query: URLSearchParams): Promise<void> {
   const code = query.get('code');
   if (!code) throw new Error(`the authorization server answered ${query.get('error') ?? 'without a code'}`);
   if ((await auth(provider, { serverUrl, authorizationCode: code })) !== 'AUTHORIZED') throw new Error('the code exchange did not authorize');

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { applySSRFProtection } from 'oidc-provider/lib/helpers/fetch_request.js';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { auth, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { MemoryOAuthProvider } from './MemoryOAuthProvider.ts';
 import type { ClientDecision, MainEventListener, PendingClientView } from '../../../electron/ipc/contract.ts';
 import { createLocalAuthority, type LocalAuthorityOptions, type LocalAuthorityService } from '../../../electron/core/clients/createLocalAuthority.ts';
 
@@ -58,35 +58,6 @@ function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
     server.closeAllConnections();
   });
-}
-
-/** An SDK OAuthClientProvider that keeps everything in memory and records the authorization URL instead of opening it. */
-export class MemoryOAuthProvider implements OAuthClientProvider {
-  authorizationUrl?: URL;
-  #client?: OAuthClientInformationMixed;
-  #tokens?: OAuthTokens;
-  #verifier = '';
-  readonly redirectUrl: string;
-  readonly clientMetadataUrl?: string;
-  readonly #name: string;
-
-  constructor(options: { redirectUrl?: string; clientMetadataUrl?: string; name?: string } = {}) {
-    this.redirectUrl = options.redirectUrl ?? 'http://127.0.0.1:45454/callback';
-    this.clientMetadataUrl = options.clientMetadataUrl;
-    this.#name = options.name ?? 'SDK test client';
-  }
-
-  get clientMetadata(): OAuthClientMetadata {
-    return { client_name: this.#name, redirect_uris: [this.redirectUrl], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' };
-  }
-
-  clientInformation() { return this.#client; }
-  saveClientInformation(info: OAuthClientInformationMixed) { this.#client = info; }
-  tokens() { return this.#tokens; }
-  saveTokens(tokens: OAuthTokens) { this.#tokens = tokens; }
-  redirectToAuthorization(url: URL) { this.authorizationUrl = url; }
-  saveCodeVerifier(verifier: string) { this.#verifier = verifier; }
-  codeVerifier() { return this.#verifier; }
 }
 
 /** A browser's cookie jar and manual redirects, staying on the authorization server's origin. */

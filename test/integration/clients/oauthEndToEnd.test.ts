@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLocalAuthority, type LocalAuthorityOptions } from '../../../electron/core/clients/createLocalAuthority.ts';
 import { serveMcp, type McpHttpServer } from '../../../electron/core/mcp/serveMcp.ts';
 import { ToolGateway } from '../../../electron/core/mcp/ToolGateway.ts';
-import { authorizeInBrowser, MemoryOAuthProvider, sendDocument, startMetadataDocumentServer, type AuthorityServer } from '../../helpers/clients/authorityHarness.ts';
+import { authorizeInBrowser, sendDocument, startMetadataDocumentServer, type AuthorityServer } from '../../helpers/clients/authorityHarness.ts';
+import { MemoryOAuthProvider } from '../../helpers/clients/MemoryOAuthProvider.ts';
 import { startGraphqlServer } from '../../helpers/graphqlServer.ts';
 import { createTestCatalog } from '../../helpers/testCatalog.ts';
 
