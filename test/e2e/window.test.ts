@@ -257,6 +257,22 @@ test.describe('activity, audiences, settings, connect', () => {
     await expect(table.getByRole('row').nth(1)).toContainText('SearchTasks');
   });
 
+  test('a call logged while a filtered list is on its way shows up in it, and the older list does not return', async ({ page }) => {
+    await open(page, sampleState, { answerLate: { 'activity:list': 500 } }, '#/activity');
+    const table = page.getByRole('table', { name: 'Tool calls' });
+    await expect(table.getByRole('row')).toHaveCount(7);
+    const asked = page.waitForRequest((request) => request.url().endsWith('/api/activity:list'));
+    await page.getByRole('combobox', { name: 'Outcome' }).selectOption('error');
+    const answered = page.waitForResponse((response) => response.url().endsWith('/api/activity:list'));
+    await asked;
+    bridge.appendActivity({ id: 101, at: new Date().toISOString(), clientId: 'c-88e0d4f1', clientName: 'Cursor', tool: 'SearchTasks', api: 'tasks', durationMs: 20, outcome: 'error', error: 'upstream answered 502' });
+    await (await answered).finished();
+    // The window reads the answer right after it lands; give it that moment before looking.
+    await page.waitForTimeout(200);
+    await expect(table.getByRole('row')).toHaveCount(3);
+    await expect(table.getByRole('row').nth(1)).toContainText('upstream answered 502');
+  });
+
   test('explains each API’s audience: strategy, expected, actual and the fix', async ({ page }) => {
     await open(page, sampleState, {}, '#/audiences');
     const directory = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'directory' }) });
@@ -326,6 +342,18 @@ test.describe('sign-in, port, states', () => {
     bridge.setAuth({ state: 'signed-in', sub: 'alice' });
     await expect(page.getByTestId('auth-status')).toHaveText('Signed in as alice');
     await expect(panel).toHaveCount(0);
+  });
+
+  test('a sign-in that finishes while an older status is on its way stays finished (the CI race of issue 6)', async ({ page }) => {
+    await open(page, { ...sampleState, auth: { state: 'signed-out' } }, { holdSignIn: 'http://127.0.0.1:41236/auth', answerLate: { 'auth:status': 500 } });
+    await expect(page.getByTestId('auth-status')).toHaveText('Signed out');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByTestId('signing-in')).toBeVisible();
+    bridge.setAuth({ state: 'signed-in', sub: 'alice' });
+    // Enabled again once the window has read the (late, older) status it asked for after Sign in.
+    await expect(page.getByRole('button', { name: 'Sign out' })).toBeEnabled();
+    await expect(page.getByTestId('auth-status')).toHaveText('Signed in as alice');
+    await expect(page.getByTestId('signing-in')).toHaveCount(0);
   });
 
   test('signs in and out through the contract', async ({ page }) => {

@@ -20,15 +20,24 @@ export class ActivityState {
   readonly entries: Resource<ActivityEntryView[]>;
 
   readonly #api: RendererApi;
+  /** Entries appended while the newest load is in flight; the load's answer may predate them. */
+  #arrivals: ActivityEntryView[] | undefined;
 
   constructor(api: RendererApi) {
     this.#api = api;
     this.entries = new Resource(() => this.#api['activity:list']({ ...this.filter, limit: pageSize }));
   }
 
+  /** A newer load (the filter changed again) owns the list, so an older answer arriving late is dropped. */
   async load(): Promise<void> {
-    const result = await this.entries.load();
-    if (result.ok && Object.keys(this.filter).length === 0) this.seen = result.value;
+    const arrivals: ActivityEntryView[] = [];
+    this.#arrivals = arrivals;
+    const filter = this.filter;
+    const result = await this.#api['activity:list']({ ...filter, limit: pageSize });
+    if (this.#arrivals !== arrivals) return;
+    this.#arrivals = undefined;
+    this.entries.accept(result.ok ? { ok: true, value: withArrivals(result.value, arrivals, filter) } : result);
+    if (result.ok && Object.keys(filter).length === 0) this.seen = this.entries.value ?? [];
   }
 
   setFilter(filter: ActivityFilter): Promise<void> {
@@ -37,9 +46,17 @@ export class ActivityState {
   }
 
   append(entry: ActivityEntryView): void {
+    this.#arrivals?.push(entry);
     this.seen = [entry, ...this.seen].slice(0, 1000);
     if (this.entries.value === undefined || !matchesFilter(entry, this.filter)) return;
     if (this.entries.value.some((known) => known.id === entry.id)) return;
     this.entries.set([entry, ...this.entries.value].slice(0, pageSize));
   }
+}
+
+/** The page the app answered, with entries that arrived during the request (newest first) and are not in it yet. */
+function withArrivals(page: ActivityEntryView[], arrivals: ActivityEntryView[], filter: ActivityFilter): ActivityEntryView[] {
+  const known = new Set(page.map((entry) => entry.id));
+  const missing = arrivals.filter((entry) => matchesFilter(entry, filter) && !known.has(entry.id)).reverse();
+  return [...missing, ...page].slice(0, pageSize);
 }

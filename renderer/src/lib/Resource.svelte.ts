@@ -10,14 +10,17 @@ export class Resource<T> {
   error = $state<string | undefined>();
 
   readonly #fetch: () => Promise<Result<T>>;
+  #changes = 0;
 
   constructor(fetch: () => Promise<Result<T>>) {
     this.#fetch = fetch;
   }
 
+  /** A value set by an event while this read was in flight is at least as new as the read's answer, so it stays. */
   async load(): Promise<Result<T>> {
+    const changesBefore = this.#changes;
     const result = await this.#fetch();
-    this.accept(result);
+    if (this.#changes === changesBefore) this.accept(result);
     return result;
   }
 
@@ -29,6 +32,7 @@ export class Resource<T> {
   }
 
   set(value: T): void {
+    this.#changes += 1;
     this.value = value;
     this.phase = 'ready';
     this.error = undefined;

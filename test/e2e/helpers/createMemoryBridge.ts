@@ -41,6 +41,8 @@ export interface MemoryBridgeOptions {
   holdSignIn?: string;
   /** Channels this bridge leaves out: they answer NOT_AVAILABLE, as in a build where nobody serves them. */
   unavailable?: MainChannel[];
+  /** Channels whose answer is taken when asked but sent this many ms later, as from a busy app. */
+  answerLate?: Partial<Record<MainChannel, number>>;
 }
 
 export interface MemoryBridge extends CoreBridge {
@@ -150,6 +152,7 @@ export function createMemoryBridge(initial: MemoryBridgeState, options: MemoryBr
     },
   };
   for (const channel of options.unavailable ?? []) delete handlers[channel];
+  for (const [channel, ms] of Object.entries(options.answerLate ?? {}) as Array<[MainChannel, number]>) delayAnswers(handlers, channel, ms);
 
   return {
     ...withAllChannels(handlers),
@@ -165,6 +168,16 @@ export function createMemoryBridge(initial: MemoryBridgeState, options: MemoryBr
     appendActivity: change.activity,
     calls,
     listenerCount: () => listeners.size,
+  };
+}
+
+function delayAnswers(handlers: Partial<MainApi>, channel: MainChannel, ms: number): void {
+  const handler = handlers[channel] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+  if (!handler) return;
+  (handlers as Record<string, unknown>)[channel] = async (...args: unknown[]) => {
+    const answer = await handler(...args);
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return answer;
   };
 }
 
