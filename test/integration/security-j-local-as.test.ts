@@ -79,7 +79,7 @@ describe('J: local authorization server', () => {
     expect(server.authority.approvedClients()).toMatchObject([{ name: 'SDK test client', kind: 'oauth', scopes: ['tools:read'] }]);
   });
 
-  it('J1: protected resource metadata names the AS; AS metadata (RFC 8414 and OIDC paths) lists S256, CIMD, registration and revocation', async () => {
+  it('J1: protected resource metadata names the AS; AS metadata (RFC 8414 and OIDC paths) lists S256, CIMD, registration and revocation, and the code flow only', async () => {
     server = await startAuthorityServer();
     for (const prmPath of ['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']) {
       const prm = await (await fetch(`${server.origin}${prmPath}`)).json() as Record<string, unknown>;
@@ -95,7 +95,9 @@ describe('J: local authorization server', () => {
         issuer: server.origin, code_challenge_methods_supported: ['S256'], client_id_metadata_document_supported: true,
         registration_endpoint: `${server.origin}/register`, revocation_endpoint: `${server.origin}/revoke`,
         authorization_endpoint: `${server.origin}/authorize`, token_endpoint: `${server.origin}/token`,
+        response_types_supported: ['code'],
       });
+      expect(metadata['grant_types_supported']).toEqual(['authorization_code', 'refresh_token']);
     }
   });
 

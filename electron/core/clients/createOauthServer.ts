@@ -155,6 +155,8 @@ async function buildConfiguration(options: OauthServerOptions, resources: Set<st
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/consent/${interaction.uid}` },
     routes: { authorization: '/authorize', token: '/token', registration: '/register', revocation: '/revoke', jwks: '/jwks', userinfo: '/userinfo', end_session: '/logout', introspection: '/introspect' },
     pkce: { required: () => true },
+    // OAuth 2.1 has only the code flow; oidc-provider would also offer implicit and hybrid id_token responses.
+    responseTypes: ['code'],
     // Only the grant the app just made for this interaction; one remembered in a browser session would skip the app.
     loadExistingGrant: loadInteractionGrant,
     issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) => client.grantTypeAllowed('refresh_token'),
