@@ -9,10 +9,12 @@ import { parse } from 'yaml';
 type Config = Awaited<ReturnType<typeof getConfig>>;
 let config: Config;
 
+// Loading electron-builder and validating against its JSON schema took 4 s alone at load 7; past the unit project's 10 s hook
+// timeout when the other unit files run beside it on a loaded 2-core machine. A deadline, not a wait.
 beforeAll(async () => {
   config = await getConfig(process.cwd(), 'electron-builder.yml', null);
   await validateConfiguration(config, new DebugLogger(false));
-});
+}, 60_000);
 
 describe('electron-builder.yml', () => {
   it('flips every hardening fuse: no RunAsNode, NODE_OPTIONS or inspect; encrypted cookies; ASAR-only with integrity', () => {
