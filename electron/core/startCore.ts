@@ -24,6 +24,7 @@ import { ToolRegistry } from './ToolRegistry.ts';
 import { ToolCache } from './cache/ToolCache.ts';
 import { createLocalAuthority, type LocalAuthorityService } from './clients/createLocalAuthority.ts';
 import { defaultDataDir } from './store/defaultDataDir.ts';
+import { removeStaleTempFiles } from './store/removeStaleTempFiles.ts';
 import { startApprovals, type ApprovalsService } from './approvals/startApprovals.ts';
 import { setupBridgePart } from './setup/setupBridgePart.ts';
 import { createSwappableAuth } from './settings/createSwappableAuth.ts';
@@ -106,6 +107,8 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
     cleanups.push(() => auth.close());
     await auth.restore();
     const dataDir = options.dataDir ?? defaultDataDir({ env });
+    // A crash between writing and renaming a state file leaves its temp copy behind: sweep those once per start.
+    await Promise.all([dataDir, path.join(dataDir, 'cache')].map((dir) => removeStaleTempFiles(dir)));
     // Tool definitions survive restarts in the data folder: a restart with unchanged inputs skips the schema work.
     const toolCache = new ToolCache(path.join(dataDir, 'cache'));
     const registry = await ToolRegistry.create({ config: source.config, authorizer: auth.authorizer, logger: options.logger, watch: options.watch ?? true, toolCache });

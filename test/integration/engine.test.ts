@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -201,6 +201,28 @@ describe('engine: a config it cannot load', () => {
       const listed = problems.ok ? problems.value : [];
       expect(listed).toEqual(expect.arrayContaining([expect.objectContaining({ file, line: 2, key: 'apis[0].name' }), expect.objectContaining({ file, line: 3, key: 'apis[0].endpoint' })]));
       expect(listed.at(-1)?.message).toContain('saving the fixed file applies it');
+    } finally {
+      await core.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('engine: state a crash left behind', () => {
+  it('sweeps the temp copies a kill -9 left between write and rename, at start, and keeps the state files', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gmd-crash-'));
+    const dataDir = path.join(dir, 'data');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    for (const file of [path.join(dataDir, '.clients.json.0123456789ab.tmp'), path.join(dataDir, 'cache', '.tasks.json.abcdef012345.tmp')]) {
+      mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      writeFileSync(file, '{"half":');
+      utimesSync(file, hourAgo, hourAgo);
+    }
+    const core = await startCore({ dataDir, openExternal: noopOpen, logger: silentLogger, env: { XDG_CONFIG_HOME: dir, HOME: dir }, port: 0, watch: false, secrets: memorySecretStore() });
+    try {
+      // Only the planted ones: the tool cache may be writing its own temp files right now.
+      expect(readdirSync(dataDir)).not.toContain('.clients.json.0123456789ab.tmp');
+      expect(readdirSync(path.join(dataDir, 'cache'))).not.toContain('.tasks.json.abcdef012345.tmp');
     } finally {
       await core.close();
       rmSync(dir, { recursive: true, force: true });
