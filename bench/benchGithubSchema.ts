@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { coreBundleDirs } from '../build/fingerprintCoreSources.ts';
 import { parseSchemaSdl } from '../electron/core/graphql/parseSchemaSdl.ts';
 import { connectHttp } from './connectClient.ts';
 import { generateOperations } from './generateOperations.ts';
@@ -32,17 +35,23 @@ export interface ColdStart {
   heapUsedBytes: number;
 }
 
-export interface GithubSchemaResult {
-  operations: number;
-  tools: number;
-  schemaWarnings: number;
-  loadErrors: string[];
+/** Cold starts and restarts of one way to run the core. */
+export interface StartRuns {
   /** Each with an empty compile cache and data folder (a first start, or after an upgrade). */
   coldStarts: ColdStart[];
   coldStartMedian: ColdStart;
   /** Each with the caches a previous start left behind, inputs unchanged (the everyday restart). */
   restarts: ColdStart[];
   restartMedian: ColdStart;
+}
+
+export interface GithubSchemaResult extends StartRuns {
+  operations: number;
+  tools: number;
+  schemaWarnings: number;
+  loadErrors: string[];
+  /** The same starts from the TypeScript sources (type stripping), as tests and development run the core. */
+  sources: StartRuns;
   /** tools/list through the SDK client (includes its result validation), and as a raw POST (server + transfer). */
   listViaSdk: Summary;
   listRaw: Summary;
@@ -51,10 +60,15 @@ export interface GithubSchemaResult {
 
 const introspectionTools = 3; // introspect, search, validate are on by default
 const here = import.meta.dirname;
+const root = path.join(here, '..');
+// What ships (npm start's headless mode, and the same code as the Electron main bundle) and what tests run.
+const cores = { bundle: path.join(root, coreBundleDirs.headless, 'startCore.js'), sources: path.join(root, 'electron/core/startCore.ts') };
+type Core = keyof typeof cores;
 
 /**
  * (b) cold start to the first tools/list, (c) tools/list latency and (d) RSS, all with GitHub's public schema and
- * generated operations, each cold start in a fresh `node bench/runCore.ts` process.
+ * generated operations, each cold start in a fresh `node bench/runCore.ts` process: the bundled core (what ships),
+ * and for comparison the TypeScript sources.
  */
 export async function benchGithubSchema(options: GithubSchemaOptions): Promise<GithubSchemaResult> {
   const schemaFile = githubSchemaFile();
@@ -70,28 +84,35 @@ export async function benchGithubSchema(options: GithubSchemaOptions): Promise<G
     `    operations: [${JSON.stringify(operationsDir)}]`,
     '',
   ].join('\n'));
-  const coldStarts: ColdStart[] = [];
-  for (let run = 0; run < options.coldStarts; run += 1) coldStarts.push((await measureColdStart(configPath, await freshCaches(options.dir))).coldStart);
-  const kept = await freshCaches(options.dir);
-  await measureColdStart(configPath, kept); // leaves the caches a restart finds
-  const restarts: ColdStart[] = [];
+  await buildBundle();
+  const coreNames = Object.keys(cores) as Core[];
+  const runs = { bundle: { coldStarts: [] as ColdStart[], restarts: [] as ColdStart[] }, sources: { coldStarts: [] as ColdStart[], restarts: [] as ColdStart[] } };
+  // Bundle and sources alternate run by run, so load drift on a shared machine hits both alike.
+  for (let run = 0; run < options.coldStarts; run += 1) {
+    for (const core of coreNames) runs[core].coldStarts.push((await measureColdStart(core, configPath, await freshCaches(options.dir))).coldStart);
+  }
+  const kept = { bundle: await freshCaches(options.dir), sources: await freshCaches(options.dir) };
+  for (const core of coreNames) await measureColdStart(core, configPath, kept[core]); // leaves the caches a restart finds
   let ready: Ready | undefined;
   for (let run = 0; run < options.coldStarts; run += 1) {
-    const measured = await measureColdStart(configPath, kept, run === options.coldStarts - 1 ? options : undefined);
-    restarts.push(measured.coldStart);
-    ready = measured.ready;
+    for (const core of coreNames) {
+      const listLoop = core === 'bundle' && run === options.coldStarts - 1 ? options : undefined;
+      const measured = await measureColdStart(core, configPath, kept[core], listLoop);
+      runs[core].restarts.push(measured.coldStart);
+      if (listLoop) ready = measured.ready;
+    }
   }
-  return {
-    operations,
-    tools: ready!.tools,
-    schemaWarnings: problems.length,
-    loadErrors: ready!.errors,
-    coldStarts,
-    coldStartMedian: medianColdStart(coldStarts),
-    restarts,
-    restartMedian: medianColdStart(restarts),
-    ...ready!.lists!,
-  };
+  return { operations, tools: ready!.tools, schemaWarnings: problems.length, loadErrors: ready!.errors, ...startRuns(runs.bundle), sources: startRuns(runs.sources), ...ready!.lists! };
+}
+
+function startRuns({ coldStarts, restarts }: { coldStarts: ColdStart[]; restarts: ColdStart[] }): StartRuns {
+  return { coldStarts, coldStartMedian: medianColdStart(coldStarts), restarts, restartMedian: medianColdStart(restarts) };
+}
+
+/** Builds the bundle from the sources as they are, once, so the runs measure this tree's code (in a child: rolldown
+ * stays out of the bench's own memory). */
+async function buildBundle(): Promise<void> {
+  await promisify(execFile)(process.execPath, [path.join(root, 'build/bundleCore.ts')], { cwd: root });
 }
 
 /** An empty compile cache (NODE_COMPILE_CACHE) and data folder for a child, as after an install or upgrade. */
@@ -118,10 +139,10 @@ interface Ready {
   lists?: { listViaSdk: Summary; listRaw: Summary; listBytes: number };
 }
 
-async function measureColdStart(configPath: string, caches: Caches, listLoop?: { warmup: number; calls: number }): Promise<{ coldStart: ColdStart; ready: Ready }> {
+async function measureColdStart(core: Core, configPath: string, caches: Caches, listLoop?: { warmup: number; calls: number }): Promise<{ coldStart: ColdStart; ready: Ready }> {
   const spawned = performance.now();
   // The node flags of `npm start` (package.json), so RSS is what a user's headless app would show.
-  const child = startChild(path.join(here, 'runCore.ts'), [configPath, caches.dataDir], ['--max-semi-space-size=8'], { NODE_COMPILE_CACHE: caches.compileCache });
+  const child = startChild(path.join(here, 'runCore.ts'), [configPath, caches.dataDir, cores[core]], ['--max-semi-space-size=8'], { NODE_COMPILE_CACHE: caches.compileCache });
   try {
     const ready = await child.next<Ready>('ready', 60_000);
     const readyAt = performance.now();

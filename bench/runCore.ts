@@ -1,16 +1,23 @@
 // Bench child: starts the core with a config file in a fresh process and reports how long that took and its memory.
-// `node bench/runCore.ts CONFIG DATA_DIR` prints {"event":"ready",...} with a fresh access key for the bench's clients;
-// stdin "rss" prints {"event":"rss",...}; "gc" (with --expose-gc) collects first; EOF stops it.
+// `node bench/runCore.ts CONFIG DATA_DIR [CORE]` prints {"event":"ready",...} with a fresh access key for the bench's
+// clients; stdin "rss" prints {"event":"rss",...}; "gc" (with --expose-gc) collects first; EOF stops it. CORE is the
+// module exporting startCore: the TypeScript sources as tests and development run them (the default), or the bundle
+// that ships (dist/core/startCore.js, built by build/bundleCore.ts).
 // The compile cache lives where NODE_COMPILE_CACHE points (the bench gives each "empty cache" run a fresh folder).
 import { enableCompileCache } from 'node:module';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import type { Logger } from '../electron/core/log/Logger.ts';
 
 enableCompileCache(); // as scripts/start.ts does, so cold starts are measured the way `npm start` runs
 
-const [configPath, dataDir] = process.argv.slice(2);
-if (!configPath || !dataDir) throw new Error('usage: node bench/runCore.ts CONFIG DATA_DIR');
+const [configPath, dataDir, coreModule = path.join(import.meta.dirname, '../electron/core/startCore.ts')] = process.argv.slice(2);
+if (!configPath || !dataDir) throw new Error('usage: node bench/runCore.ts CONFIG DATA_DIR [CORE]');
+// Here, not imported from the core: the bundle exports startCore only.
+const silentLogger: Logger = { error() {}, warn() {}, info() {}, debug() {} };
 const beforeImport = performance.now();
-const [{ startCore }, { silentLogger }] = await Promise.all([import('../electron/core/startCore.ts'), import('../electron/core/log/Logger.ts')]);
+const { startCore } = (await import(pathToFileURL(path.resolve(coreModule)).href)) as typeof import('../electron/core/startCore.ts');
 const imported = performance.now();
 const core = await startCore({ configPath, dataDir, openExternal: async () => {}, logger: silentLogger, port: 0, watch: false });
 const started = performance.now();

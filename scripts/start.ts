@@ -1,11 +1,16 @@
 // `npm start`: the Electron app when its binary is installed, otherwise headless mode (the same core, no window).
-import { spawnSync } from 'node:child_process';
+// Both run the bundled core (build/bundleCore.ts), built here when missing or stale.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire, enableCompileCache } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { coreBundleDirs, isCoreBundleCurrent } from '../build/fingerprintCoreSources.ts';
 
 // Reuses V8's compiled code across runs: most of a cold start is loading modules.
 enableCompileCache();
+
+const root = path.join(import.meta.dirname, '..');
 
 // Read the wrapper's path.txt ourselves: require('electron') would try to download a missing binary (offline here).
 function electronBinary(): string | undefined {
@@ -18,6 +23,29 @@ function electronBinary(): string | undefined {
   return existsSync(binary) ? binary : undefined;
 }
 
+/** Runs a build step with this Node, its output on our stderr/stdout; resolves with its exit code. */
+function runStep(args: string[]): Promise<number> {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+}
+
+/** What a start needs that a fresh checkout lacks, built side by side (two cores are common), one line each. */
+async function buildMissing(options: { preload: boolean }): Promise<void> {
+  const steps: Promise<number>[] = [];
+  if (!existsSync(path.join(root, 'dist/renderer/index.html'))) {
+    process.stdout.write('Building the window once (vite build)…\n');
+    steps.push(runStep(['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']));
+  }
+  if (!isCoreBundleCurrent(root)) {
+    process.stdout.write('Bundling the app (electron/ changed or never built)…\n');
+    steps.push(runStep(['build/bundleCore.ts']));
+  }
+  if (options.preload && !existsSync(path.join(root, coreBundleDirs.electron, 'preload.cjs'))) steps.push(runStep(['build/bundlePreload.ts']));
+  const codes = await Promise.all(steps);
+  const failed = codes.find((code) => code !== 0);
+  if (failed !== undefined) process.exit(failed);
+}
+
 const args = process.argv.slice(2);
 // A stdio bridge only relays to the app already running (Electron or headless): no build, no Electron, and nothing
 // on stdout, which belongs to the MCP client from the first byte.
@@ -25,7 +53,8 @@ if (args.includes('--stdio')) {
   const { runStdioBridge } = await import('../electron/core/bridge/runStdioBridge.ts');
   process.exit(await runStdioBridge());
 }
-// --help, logout and keys print a line or two and exit: no Electron, no window build, no "headless mode" notice (issue 7).
+// --help, logout and keys print a line or two and exit: no Electron, no build, no "headless mode" notice (issue 7).
+// They run from the sources, so they never wait for a bundle.
 const optionsWithValue = new Set(['--config', '--port', '--log-level']);
 const positionals = args.filter((arg, index) => !arg.startsWith('-') && !optionsWithValue.has(args[index - 1] ?? ''));
 if (args.includes('--help') || args.includes('-h') || positionals[0] === 'logout' || positionals[0] === 'keys') {
@@ -34,14 +63,11 @@ if (args.includes('--help') || args.includes('-h') || positionals[0] === 'logout
 }
 const binary = electronBinary();
 if (binary) {
-  const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-  if (build.status !== 0) process.exit(build.status ?? 1);
-  process.exit(spawnSync(binary, ['.', ...args], { stdio: 'inherit' }).status ?? 1);
+  // package.json "main" is the bundled dist/electron/main.js.
+  await buildMissing({ preload: true });
+  process.exit(spawnSync(binary, ['.', ...args], { cwd: root, stdio: 'inherit' }).status ?? 1);
 }
 process.stdout.write("Electron's binary is not installed: starting headless mode.\n");
-if (!existsSync('dist/renderer/index.html')) {
-  process.stdout.write('Building the window once (vite build)…\n');
-  spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
-}
-const { runCli } = await import('../electron/core/cli.ts');
+await buildMissing({ preload: false });
+const { runCli } = (await import(pathToFileURL(path.join(root, coreBundleDirs.headless, 'cli.js')).href)) as typeof import('../electron/core/cli.ts');
 process.exitCode = await runCli(args);

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type * as Graphql from 'graphql';
+import type * as GraphqlLanguage from 'graphql/language/index.js';
 import type { ToolDefinition } from '../graphql/OperationTool.ts';
 
 /**
@@ -17,14 +17,20 @@ export function isDestructiveCall(tool: ToolDefinition, kind: 'operation' | 'int
 function holdsMutation(query: unknown): boolean {
   if (typeof query !== 'string') return false;
   try {
-    const { Kind, parse } = requireGraphql();
+    const { Kind, parse } = requireGraphqlLanguage();
     return parse(query, { noLocation: true }).definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation');
   } catch {
     return false;
   }
 }
 
-/** graphql (~130 modules, CommonJS) on the first `execute` call: a cached restart lists tools without it; sync, like this check. */
-function requireGraphql(): typeof Graphql {
-  return createRequire(import.meta.url)('graphql') as typeof Graphql;
+/**
+ * graphql's parser (~20 of its ~130 modules, CommonJS) on the first `execute` call: a cached restart lists tools
+ * without it; sync, like this check. Bundled (build/bundleCore.ts), `require` is the bundler's and returns the bundled
+ * copy, which the rest of graphql (in a chunk loaded on first use) shares: a second graphql from node_modules would
+ * fail graphql's instanceof checks. Run from source (ES module) there is no `require`.
+ */
+function requireGraphqlLanguage(): typeof GraphqlLanguage {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundler's require, resolved at build time
+  return (typeof require === 'function' ? require('graphql/language/index.js') : createRequire(import.meta.url)('graphql/language/index.js')) as typeof GraphqlLanguage;
 }

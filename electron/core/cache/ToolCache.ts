@@ -27,6 +27,9 @@ interface CacheFile {
 
 // The code that turns operations into tools: a change to it (an upgrade) must not serve tools built by the old one.
 const builderDir = path.join(import.meta.dirname, '..', 'graphql');
+// Set by build/bundleCore.ts: bundled, the builder's sources are not on disk, and the bundle's sources' fingerprint
+// (electron/**, package-lock.json) covers them. Undeclared when run from source.
+declare const CORE_BUNDLE_FINGERPRINT: string | undefined;
 
 /**
  * Tool definitions computed from a schema file and operations, kept in the data folder under the SHA-256 of
@@ -74,6 +77,7 @@ export class ToolCache {
 
   /** Names, sizes and times of the builder's source files: cheap, and changes with any edit or upgrade. */
   #builderFingerprint(): string {
+    if (typeof CORE_BUNDLE_FINGERPRINT === 'string') return `bundle:${CORE_BUNDLE_FINGERPRINT}`;
     this.#builder ??= readdirSync(builderDir).sort().map((file) => {
       const stats = statSync(path.join(builderDir, file));
       return `${file}:${stats.size}:${stats.mtimeMs}`;

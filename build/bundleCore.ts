@@ -1,0 +1,93 @@
+// Bundles the app's Node code with rolldown: Electron's main process into dist/electron/main.js (package.json "main")
+// and headless mode (electron/core/cli.ts, plus startCore for the bench) into dist/core/. A start then reads a few
+// files instead of resolving and linking ~450 modules, which was most of its time (issue 8, bench/RESULTS.md).
+// Run by `npm run build`, and by `npm start` when the bundle is missing or stale (build/fingerprintCoreSources.ts).
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type BuildOptions } from 'rolldown';
+import { coreBundleDirs, fingerprintFile, readCoreSourcesState } from './fingerprintCoreSources.ts';
+
+// Left to node_modules: native modules (a .node file cannot be inlined) and packages that read their own files at
+// run time (toml-edit loads its .wasm next to its JavaScript).
+const external = ['keytar', '@napi-rs/keyring', '@rainbowatcher/toml-edit-js'];
+// Electron's main process also leaves out electron itself and electron-updater (it looks up its own files and the
+// app's resources at run time; it is packed with the production dependencies anyway).
+const electronExternal = [...external, 'electron', 'electron-updater'];
+
+interface CoreBundle {
+  input: Record<string, string>;
+  dir: string;
+  external: string[];
+  /** Files a previous build of another script left in `dir` (the preload bundle). */
+  keep: string[];
+}
+
+const bundles: CoreBundle[] = [
+  { input: { main: 'electron/main.ts' }, dir: coreBundleDirs.electron, external: electronExternal, keep: ['preload.cjs'] },
+  { input: { cli: 'electron/core/cli.ts', startCore: 'electron/core/startCore.ts' }, dir: coreBundleDirs.headless, external, keep: [] },
+];
+
+/**
+ * Builds both bundles from the sources under `root`, then records their fingerprint next to each. Several `npm start`s
+ * may build at once (tests, two terminals): each builds into its own folder and renames the files into place, so a
+ * reader never sees a half-written file, and the fingerprint, written last, never names a bundle that is not there.
+ */
+export async function bundleCore(root: string): Promise<void> {
+  // Read before building: a file changed during the build leaves the stored state behind it, so the next start rebuilds.
+  const sources = readCoreSourcesState(root);
+  for (const bundle of bundles) {
+    const dir = path.join(root, bundle.dir);
+    const staging = `${dir}.build-${process.pid}`;
+    try {
+      const { output } = await build(buildOptions(root, bundle, staging, sources.fingerprint));
+      const written = output.map((file) => file.fileName);
+      await moveInto(staging, dir, written);
+      await writeFile(path.join(dir, fingerprintFile), `${sources.fingerprint}\n${sources.stats}\n`);
+      await removeOldOutput(dir, [...written, ...bundle.keep, fingerprintFile]);
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+}
+
+function buildOptions(root: string, bundle: CoreBundle, dir: string, fingerprint: string): BuildOptions {
+  return {
+    cwd: root,
+    input: bundle.input,
+    platform: 'node',
+    external: (id) => bundle.external.some((name) => id === name || id.startsWith(`${name}/`)),
+    // The tool cache keys its entries by the code that builds tools; bundled, that code's fingerprint is the bundle's.
+    transform: { define: { CORE_BUNDLE_FINGERPRINT: JSON.stringify(fingerprint) } },
+    logLevel: 'warn',
+    onLog: (level, log, report) => {
+      // depd (koa, via oidc-provider) builds its wrappers with eval; harmless, and not ours to change.
+      if (log.code === 'EVAL' && log.id?.includes('/depd/')) return;
+      report(level, log);
+    },
+    output: { dir, format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+  };
+}
+
+// Chunks first, entries after: an entry must never import a chunk that is not there yet.
+async function moveInto(staging: string, dir: string, files: string[]): Promise<void> {
+  const ordered = [...files].sort((a, b) => Number(!a.startsWith('chunks/')) - Number(!b.startsWith('chunks/')));
+  await mkdir(path.join(dir, 'chunks'), { recursive: true });
+  for (const file of ordered) await rename(path.join(staging, file), path.join(dir, file));
+}
+
+// Chunk names carry content hashes, so every build with changed sources adds files. An app started from an earlier
+// build loads its chunks on first use (graphql on the first cache miss), possibly hours later: files of other
+// builds are removed once a day old. The packaged app is built once and never sees this.
+async function removeOldOutput(dir: string, current: string[]): Promise<void> {
+  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  for (const entry of entries) {
+    const file = path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/');
+    if (current.includes(file) || current.some((kept) => kept.startsWith(`${file}/`))) continue;
+    const stats = await stat(path.join(dir, file)).catch(() => undefined);
+    if (stats && stats.mtimeMs < dayAgo) await rm(path.join(dir, file), { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) await bundleCore(fileURLToPath(new URL('..', import.meta.url)));

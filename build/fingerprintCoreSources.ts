@@ -1,0 +1,66 @@
+// What the core bundle is built from, as one SHA-256: a bundle whose stored fingerprint differs is stale. Kept apart
+// from build/bundleCore.ts so `npm start` can check it without loading the bundler.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/** The bundle's folders under dist/: the Electron main process (package.json "main") and headless mode. */
+export const coreBundleDirs = { electron: 'dist/electron', headless: 'dist/core' } as const;
+
+/** Written into each bundle folder after a successful build: the sources' fingerprint, then their stat signature. */
+export const fingerprintFile = 'fingerprint.txt';
+
+/** The fingerprint and stat signature of the sources as they are now, to store with a build of them. */
+export interface CoreSourcesState {
+  fingerprint: string;
+  stats: string;
+}
+
+/**
+ * Every file under electron/, package-lock.json (the bundled dependencies' versions) and the two build scripts: the
+ * fingerprint hashes their paths and content (a checkout or `npm ci` rewrites times without changing what is
+ * bundled); the stat signature, their sizes and times, which lets a start skip reading them when nothing was touched.
+ */
+export function readCoreSourcesState(root: string): CoreSourcesState {
+  const files = listCoreSources(root);
+  return { fingerprint: hashFiles(root, files, (file) => readFileSync(file)), stats: statSignature(root, files) };
+}
+
+/** Whether both bundle folders hold a build of the sources as they are now. */
+export function isCoreBundleCurrent(root: string): boolean {
+  const stored = Object.values(coreBundleDirs).map((dir) => readStoredState(path.join(root, dir)));
+  if (stored.some((state) => state === undefined)) return false;
+  const files = listCoreSources(root);
+  const stats = statSignature(root, files);
+  if (stored.every((state) => state!.stats === stats)) return true;
+  const fingerprint = hashFiles(root, files, (file) => readFileSync(file));
+  return stored.every((state) => state!.fingerprint === fingerprint);
+}
+
+function statSignature(root: string, files: string[]): string {
+  return hashFiles(root, files, (file) => {
+    const stats = statSync(file);
+    return `${stats.size}:${stats.mtimeMs}`;
+  });
+}
+
+function hashFiles(root: string, files: string[], read: (file: string) => string | Buffer): string {
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(file).update('\0').update(read(path.join(root, file))).update('\0');
+  return hash.digest('hex');
+}
+
+function readStoredState(dir: string): CoreSourcesState | undefined {
+  try {
+    const [fingerprint, stats] = readFileSync(path.join(dir, fingerprintFile), 'utf8').split('\n');
+    return fingerprint && stats ? { fingerprint, stats } : undefined;
+  } catch {
+    return undefined; // never built
+  }
+}
+
+function listCoreSources(root: string): string[] {
+  const entries = readdirSync(path.join(root, 'electron'), { recursive: true, withFileTypes: true });
+  const sources = entries.filter((entry) => entry.isFile()).map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'));
+  return [...sources.sort(), 'package-lock.json', 'build/bundleCore.ts', 'build/fingerprintCoreSources.ts'];
+}
