@@ -10,6 +10,7 @@ import { startGraphqlServer, type TestGraphqlServer } from '../helpers/graphqlSe
 import { serveTestMcp, type ServeTestMcpOptions } from '../helpers/serveTestMcp.ts';
 import { createTestAuthority } from '../helpers/testAuthority.ts';
 import { createTestCatalog, helloTool, type TestCatalog } from '../helpers/testCatalog.ts';
+import { initializeBody, mcpPostHeaders, rawRequest } from '../helpers/rawHttp.ts';
 
 let upstream: TestGraphqlServer;
 const opened: { close(): Promise<void> }[] = [];
@@ -46,6 +47,9 @@ const waitFor = async (check: () => boolean, ms = 3000) => {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 };
+
+/** Sessions whose client has its GET stream attached: only those can receive notifications. */
+const listeningSessions = (mcp: McpHttpServer) => mcp.liveSessions().filter((session) => session.listening).length;
 
 describe('serveMcp', () => {
   it('initializes with the server name, version, tools capability and instructions when a client connects', async () => {
@@ -102,8 +106,8 @@ describe('serveMcp', () => {
     const received: string[] = [];
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => void received.push('first'));
     second.setNotificationHandler(ToolListChangedNotificationSchema, () => void received.push('second'));
-    // The SDK client opens its GET stream after `initialized`; give it a moment to be attached.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The SDK client opens its GET stream after `initialized`; a notification sent before it is attached is lost.
+    await waitFor(() => listeningSessions(mcp) === 2);
     catalog.setTools([helloTool]);
     await waitFor(() => received.length === 2);
     expect(received.sort()).toEqual(['first', 'second']);
@@ -111,13 +115,22 @@ describe('serveMcp', () => {
   });
 
   it('keeps a session whose client holds the GET stream open, and evicts it once the client goes away', async () => {
-    const { mcp } = await serve({ sessionIdleMs: 150 });
+    // An injected clock: on the wall clock a slow machine could pass sessionIdleMs before the client's GET arrives.
+    let now = 1_000_000;
+    const { mcp } = await serve({ sessionIdleMs: 150, sweepIntervalMs: 10, now: () => now });
     const client = await connect(mcp.url);
     const sessionId = (client.transport as StreamableHTTPClientTransport).sessionId!;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(mcp.sessionCount()).toBe(1);
+    await waitFor(() => listeningSessions(mcp) === 1);
+    // A session without a GET stream, idle as long: its eviction proves the sweep ran past sessionIdleMs.
+    expect((await rawRequest(mcp.url, { headers: { ...mcpPostHeaders, authorization: `Bearer ${token}` }, body: initializeBody })).status).toBe(200);
+    expect(mcp.sessionCount()).toBe(2);
+    now += 60_000;
+    await waitFor(() => mcp.sessionCount() === 1);
+    expect(mcp.liveSessions()).toMatchObject([{ id: sessionId.slice(0, 8), listening: true }]);
     await client.close(); // drops the GET stream without DELETE, like a client that quit
-    await waitFor(() => mcp.sessionCount() === 0, 2000);
+    await waitFor(() => listeningSessions(mcp) === 0); // the idle time starts again when the stream closes
+    now += 60_000;
+    await waitFor(() => mcp.sessionCount() === 0);
     const list = { jsonrpc: '2.0', id: 9, method: 'tools/list' };
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId, authorization: `Bearer ${token}` };
     const response = await fetch(mcp.url, { method: 'POST', headers, body: JSON.stringify(list) });
@@ -146,7 +159,7 @@ describe('serveMcp', () => {
     const { mcp } = await serve();
     await connect(mcp.url);
     await connect(mcp.url);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(() => listeningSessions(mcp) === 2);
     const started = performance.now();
     await mcp.close();
     expect(performance.now() - started).toBeLessThan(1000);

@@ -131,29 +131,38 @@ describe('security H: resource exhaustion', () => {
     stream.destroy();
   });
 
+  // Idle time runs on an injected clock: on the wall clock a loaded machine could pass sessionIdleMs between a
+  // session's initialize and its next request, or let the test's sleep end before the sweep ran.
   it('H3 evicts a session that has no open stream and saw no request for sessionIdleMs', async () => {
-    const mcp = await serve({ sessionIdleMs: 150 });
+    let now = 1_000_000;
+    const mcp = await serve({ sessionIdleMs: 150, sweepIntervalMs: 10, now: () => now });
     const session = await openRawSession(mcp.url);
+    now += 149;
+    expect((await rpc(mcp.url, session, 'tools/list')).status).toBe(200); // a request restarts the idle time
+    now += 149;
     expect(mcp.sessionCount()).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(mcp.sessionCount()).toBe(0);
+    now += 1;
+    await expect.poll(() => mcp.sessionCount()).toBe(0);
     expect((await rpc(mcp.url, session, 'tools/list')).status).toBe(404);
   });
 
   it('H3 keeps a session while its GET stream is open and evicts it after the stream closes', async () => {
-    const mcp = await serve({ sessionIdleMs: 150 });
+    let now = 1_000_000;
+    const mcp = await serve({ sessionIdleMs: 150, sweepIntervalMs: 10, now: () => now });
     const session = await openRawSession(mcp.url);
     const stream = request(mcp.url, { method: 'GET', headers: { ...session, accept: 'text/event-stream' }, agent: false });
     const opened = new Promise<number>((resolve) => stream.on('response', (res) => (res.resume(), resolve(res.statusCode ?? 0))));
     stream.on('error', () => {});
     stream.end();
     expect(await opened).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(mcp.sessionCount()).toBe(1);
-    stream.destroy();
-    const deadline = Date.now() + 3000;
-    while (mcp.sessionCount() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(mcp.sessionCount()).toBe(0);
+    await openRawSession(mcp.url); // as idle, without a stream: its eviction proves the sweep ran past sessionIdleMs
+    now += 60_000;
+    await expect.poll(() => mcp.sessionCount()).toBe(1);
+    expect(mcp.liveSessions()).toMatchObject([{ id: session['mcp-session-id']!.slice(0, 8), listening: true }]);
+    stream.destroy(); // the idle time starts again when the stream closes
+    await expect.poll(() => mcp.liveSessions()).toMatchObject([{ listening: false }]);
+    now += 60_000;
+    await expect.poll(() => mcp.sessionCount()).toBe(0);
   });
 
   it('H3 drops a client that sends headers too slowly (headersTimeout)', async () => {
