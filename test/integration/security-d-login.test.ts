@@ -215,7 +215,8 @@ describe('security D: OIDC login', () => {
     await atTokenEndpoint;
     await auth.signOut();
     await callback.catch(() => {});
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The revocation is the last step of a redeem that finished after sign-out; once it is in, nothing else comes.
+    await expect.poll(() => idp.stats().revocations, { timeout: 10_000 }).toBe(1);
     expect(auth.state()).toEqual({ status: 'signed-out' });
     expect(idp.stats()).toMatchObject({ authorizationCode: 1, revocations: 1 });
     nothingPersisted(secrets);
