@@ -2,11 +2,11 @@
 // and headless mode (electron/core/cli.ts, plus startCore for the bench) into dist/core/. A start then reads a few
 // files instead of resolving and linking ~450 modules, which was most of its time (issue 8, bench/RESULTS.md).
 // Run by `npm run build`, and by `npm start` when the bundle is missing or stale (build/fingerprintCoreSources.ts).
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions } from 'rolldown';
-import { coreBundleDirs, fingerprintFile, readCoreSourcesState } from './fingerprintCoreSources.ts';
+import { coreBundleDirs, fingerprintFile, readCoreSourcesState, writeCoreBundleState } from './fingerprintCoreSources.ts';
 
 // Left to node_modules: native modules (a .node file cannot be inlined) and packages that read their own files at
 // run time (toml-edit loads its .wasm next to its JavaScript).
@@ -43,7 +43,7 @@ export async function bundleCore(root: string): Promise<void> {
       const { output } = await build(buildOptions(root, bundle, staging, sources.fingerprint));
       const written = output.map((file) => file.fileName);
       await moveInto(staging, dir, written);
-      await writeFile(path.join(dir, fingerprintFile), `${sources.fingerprint}\n${sources.stats}\n`);
+      writeCoreBundleState(dir, sources);
       await removeOldOutput(dir, [...written, ...bundle.keep, fingerprintFile]);
     } finally {
       await rm(staging, { recursive: true, force: true });

@@ -1,13 +1,13 @@
 // What the core bundle is built from, as one SHA-256: a bundle whose stored fingerprint differs is stale. Kept apart
 // from build/bundleCore.ts so `npm start` can check it without loading the bundler.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** The bundle's folders under dist/: the Electron main process (package.json "main") and headless mode. */
 export const coreBundleDirs = { electron: 'dist/electron', headless: 'dist/core' } as const;
 
-/** Written into each bundle folder after a successful build: the sources' fingerprint, then their stat signature. */
+/** In each bundle folder: the sources' fingerprint, then their stat signature (writeCoreBundleState). */
 export const fingerprintFile = 'fingerprint.txt';
 
 /** The fingerprint and stat signature of the sources as they are now, to store with a build of them. */
@@ -24,6 +24,11 @@ export interface CoreSourcesState {
 export function readCoreSourcesState(root: string): CoreSourcesState {
   const files = listCoreSources(root);
   return { fingerprint: hashFiles(root, files, (file) => readFileSync(file)), stats: statSignature(root, files) };
+}
+
+/** Records next to a bundle in `dir` which sources it was built from; written last, after its files. */
+export function writeCoreBundleState(dir: string, state: CoreSourcesState): void {
+  writeFileSync(path.join(dir, fingerprintFile), `${state.fingerprint}\n${state.stats}\n`);
 }
 
 /** Whether both bundle folders hold a build of the sources as they are now. */

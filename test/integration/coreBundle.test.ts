@@ -1,0 +1,95 @@
+// Issue 8: `npm start` runs the bundled core (build/bundleCore.ts) and rebuilds it when the sources changed. Through
+// `npm start` as users run it, with the official SDK client.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { coreBundleDirs, fingerprintFile } from '../../build/fingerprintCoreSources.ts';
+import { connectClient } from '../helpers/connectClient.ts';
+import { startCli, type CliProcess } from '../helpers/startCli.ts';
+import { waitForOutput } from '../helpers/waitForOutput.ts';
+
+const root = path.join(import.meta.dirname, '../..');
+const home = mkdtempSync(path.join(os.tmpdir(), 'gmd-bundle-'));
+// No D-Bus session: the demo keeps its sign-in in memory, whatever keychain the machine has.
+const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), DBUS_SESSION_BUS_ADDRESS: undefined };
+const cleanup: (() => unknown)[] = [];
+afterAll(async () => {
+  for (const close of cleanup.reverse()) await close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+function start(args: string[]): CliProcess {
+  const cli = startCli(args, env);
+  cleanup.push(() => cli.child.kill('SIGKILL'));
+  return cli;
+}
+
+// A deadline for a loaded 2-core machine that may have to bundle first, not a speed assertion.
+const waitFor = (read: () => string, pattern: RegExp) => waitForOutput(read, pattern, 150_000);
+
+/** An access key made with `npm start -- keys create`, as a user approves a script. */
+async function createKey(name: string, readOnly: boolean): Promise<string> {
+  const cli = start(['keys', 'create', name, ...(readOnly ? ['--read-only'] : [])]);
+  expect(await cli.exit).toBe(0);
+  return /^(gmdk_\S+)$/m.exec(cli.stdout())![1]!;
+}
+
+async function connect(app: CliProcess, key: string): Promise<Client> {
+  const [, endpoint] = await waitFor(app.stdout, /MCP endpoint: (http:\/\/127\.0\.0\.1:\d+\/mcp)\n/);
+  const client = await connectClient(endpoint!, key, { name: 'bundle-test' });
+  cleanup.push(() => client.close());
+  return client;
+}
+
+function text(result: Awaited<ReturnType<Client['callTool']>>): string {
+  return (result.content as { type: string; text?: string }[]).map((part) => part.text ?? '').join('\n');
+}
+
+describe('npm start runs the bundled core', { timeout: 240_000 }, () => {
+  it('rebuilds a stale bundle, then serves the demo tools to the SDK client', async () => {
+    const stored = path.join(root, coreBundleDirs.headless, fingerprintFile);
+    // What a bundle built from other sources looks like to npm start.
+    writeFileSync(stored, 'stale\nstale\n');
+    const key = await createKey('bundle-demo', false);
+    const app = start(['--port', '0']);
+    await waitFor(app.stdout, /Bundling the app/);
+    const client = await connect(app, key);
+    expect(readFileSync(stored, 'utf8')).toMatch(/^[0-9a-f]{64}\n[0-9a-f]{64}\n$/);
+    expect(app.stdout()).toContain('built-in demo');
+    const names = (await client.listTools()).tools.map((tool) => tool.name);
+    expect(names).toEqual(expect.arrayContaining([expect.stringMatching(/ListProjects$/i), expect.stringMatching(/ListPeople$/i)]));
+    app.child.kill('SIGTERM');
+    expect(await app.exit).toBe(0);
+  });
+
+  it('builds tools with the bundled graphql and refuses a mutation through execute to a read-only key', async () => {
+    const config = path.join(home, 'execute.yaml');
+    const demo = path.join(root, 'electron/core/demo');
+    writeFileSync(config, [
+      'server: { port: 0 }',
+      'apis:',
+      '  - name: local',
+      '    endpoint: http://127.0.0.1:9/graphql',
+      `    schema: { file: ${path.join(demo, 'directory.graphql')} }`,
+      `    operations: [${path.join(root, 'operations/directory')}]`,
+      '    mutations: all',
+      '    introspection: { execute: true }',
+      '',
+    ].join('\n'));
+    const key = await createKey('bundle-read-only', true);
+    const app = start(['--config', config]);
+    const client = await connect(app, key);
+    const names = (await client.listTools()).tools.map((tool) => tool.name);
+    const execute = names.find((name) => name.endsWith('execute'))!;
+    expect(names).toEqual(expect.arrayContaining([expect.stringMatching(/ListPeople$/i), execute]));
+    // Only a parsed mutation needs tools:write: graphql's parser, required synchronously inside the bundle, found it.
+    await expect(client.callTool({ name: execute, arguments: { query: 'mutation M { __typename }' } })).rejects.toThrow(/Forbidden: \S*execute needs the tools:write scope/);
+    const query = await client.callTool({ name: execute, arguments: { query: 'query Q { __typename }' } });
+    expect(query.isError).toBe(true); // nothing listens on the API's port 9
+    expect(text(query)).not.toContain('tools:write');
+    app.child.kill('SIGTERM');
+    expect(await app.exit).toBe(0);
+  });
+});
