@@ -57,6 +57,9 @@ function buildOptions(root: string, bundle: CoreBundle, dir: string, fingerprint
     input: bundle.input,
     platform: 'node',
     external: (id) => bundle.external.some((name) => id === name || id.startsWith(`${name}/`)),
+    // jsonc-parser's "main" is a UMD build whose require('./impl/…') calls sit inside a factory the bundler cannot
+    // follow (the bundle failed at run time with "Cannot find module './impl/format'"); its ES build bundles whole.
+    resolve: { alias: { 'jsonc-parser': path.join(root, 'node_modules/jsonc-parser/lib/esm/main.js') } },
     // The tool cache keys its entries by the code that builds tools; bundled, that code's fingerprint is the bundle's.
     transform: { define: { CORE_BUNDLE_FINGERPRINT: JSON.stringify(fingerprint) } },
     logLevel: 'warn',

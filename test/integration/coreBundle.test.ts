@@ -1,6 +1,6 @@
 // Issue 8: `npm start` runs the bundled core (build/bundleCore.ts) and rebuilds it when the sources changed. Through
 // `npm start` as users run it, with the official SDK client.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -43,6 +43,15 @@ async function connect(app: CliProcess, key: string): Promise<Client> {
   return client;
 }
 
+/** A contract channel through headless mode's window server, as the window calls it. */
+async function callWindow(windowUrl: string, channel: string, args: unknown[]): Promise<unknown> {
+  const url = new URL(windowUrl);
+  const response = await fetch(`${url.origin}/api/${channel}`, {
+    method: 'POST', headers: { authorization: `Bearer ${url.searchParams.get('token')}`, 'content-type': 'application/json' }, body: JSON.stringify(args),
+  });
+  return response.json();
+}
+
 function text(result: Awaited<ReturnType<Client['callTool']>>): string {
   return (result.content as { type: string; text?: string }[]).map((part) => part.text ?? '').join('\n');
 }
@@ -60,6 +69,15 @@ describe('npm start runs the bundled core', { timeout: 240_000 }, () => {
     expect(app.stdout()).toContain('built-in demo');
     const names = (await client.listTools()).tools.map((tool) => tool.name);
     expect(names).toEqual(expect.arrayContaining([expect.stringMatching(/ListProjects$/i), expect.stringMatching(/ListPeople$/i)]));
+    // Connect a client loads the config writers on first use: jsonc-parser (its UMD build did not bundle) and
+    // toml-edit (left external: it reads its .wasm next to itself).
+    const [, windowUrl] = await waitFor(app.stdout, /Window: (\S+)\n/);
+    for (const [target, file] of [['cursor', '.cursor/mcp.json'], ['codex', '.codex/config.toml']] as const) {
+      mkdirSync(path.dirname(path.join(home, file)), { recursive: true });
+      const applied = await callWindow(windowUrl!, 'setup:apply', [target]);
+      expect(applied, target).toMatchObject({ ok: true, value: { changed: true } });
+      expect(readFileSync(path.join(home, file), 'utf8')).toContain('/mcp');
+    }
     app.child.kill('SIGTERM');
     expect(await app.exit).toBe(0);
   });
