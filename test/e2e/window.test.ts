@@ -428,6 +428,21 @@ test.describe('the headless bridge', () => {
     await expect(page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: /^Clients/ })).toHaveText('Clients');
   });
 
+  test('a change the app announced before the window\'s event stream was open still shows up', async ({ page }) => {
+    // Hold the window's event stream until the first reads were answered and the change was announced to nobody.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/events', async (route) => (await held, route.continue()));
+    await open(page);
+    const panel = page.getByTestId('approvals');
+    await expect(panel).toContainText('Claude Code wants to run CreateTask on API tasks');
+    bridge.setApprovals([...sampleState.approvals, { ...sampleState.approvals[0]!, id: 'a-2', tool: 'UpdateTaskStatus', arguments: { id: 't3', status: 'DONE' } }]);
+    expect(bridge.listenerCount()).toBe(0);
+    release();
+    await expect.poll(() => bridge.listenerCount()).toBe(1);
+    await expect(panel.getByRole('heading', { level: 2 })).toContainText('2 calls want to change data');
+  });
+
   test('refuses the API without the launch token (401) and from a foreign Origin or Host (403)', async ({ page }) => {
     await open(page);
     const token = new URL(ui.url).searchParams.get('token') ?? '';

@@ -56,6 +56,8 @@ export class AppState {
 
   readonly #api: RendererApi;
   readonly #connection: AppConnection;
+  /** The event stream has been open at least once (the first load runs beside its opening, not after it). */
+  #streamOpened = false;
 
   constructor(connection: AppConnection) {
     this.#connection = connection;
@@ -191,9 +193,11 @@ export class AppState {
   }
 
   #setConnected(connected: boolean): void {
-    const wasConnected = this.connected;
+    const wasConnected = this.connected && this.#streamOpened;
     this.connected = connected;
-    // Events sent while the stream was down are lost: reload once it is back.
+    if (connected) this.#streamOpened = true;
+    // Events sent before the stream first opened (the first load may have read before them) or while it was down
+    // are lost: load again once it is open.
     if (connected && !wasConnected) void this.load();
   }
 }
