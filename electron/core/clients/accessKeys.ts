@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { recordIssuedToken } from '../log/recordForSecretScan.ts';
 import { secretValues } from '../secrets/scrubSecrets.ts';
 
@@ -7,7 +7,7 @@ export const accessKeyPrefix = 'gmdk_';
 
 /** SHA-256 (hex) of a credential: the only form in which the registry keeps one. */
 export function digestOf(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return hash('sha256', secret, 'hex'); // one-shot: no Hash object per request
 }
 
 /** A new access key (256 random bits after the prefix) and its digest; the key itself is shown once and never kept. */
