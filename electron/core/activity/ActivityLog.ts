@@ -75,8 +75,8 @@ export class ActivityLog {
     return { log, problem };
   }
 
-  /** Adds one call, tells listeners, and schedules a write. */
-  append(entry: NewActivityEntry): ActivityEntryView {
+  /** Adds one call, tells listeners, and schedules a write; returns the entry's id. */
+  append(entry: NewActivityEntry): number {
     // Field by field: whatever else a caller's object holds (arguments, results) is never kept.
     const { at, clientId, clientName, tool, api, durationMs, outcome, error } = entry;
     const stored: StoredEntry = { id: this.#nextId++, at, clientId, clientName, tool, durationMs, outcome };
@@ -85,9 +85,12 @@ export class ActivityLog {
     this.#entries.push(stored);
     if (this.#entries.length > this.#max) this.#entries.splice(0, this.#entries.length - this.#max);
     this.#scheduleWrite();
-    const view = toView(stored);
-    for (const listener of this.#listeners) listener(view);
-    return view;
+    // The window's view (an ISO time string) is built only while the window listens.
+    if (this.#listeners.size > 0) {
+      const view = toView(stored);
+      for (const listener of this.#listeners) listener(view);
+    }
+    return stored.id;
   }
 
   /** Newest first, filtered, at most `filter.limit` (default 200). */

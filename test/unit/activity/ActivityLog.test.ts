@@ -64,7 +64,7 @@ describe('ActivityLog', () => {
     const second = await ActivityLog.open({ file });
     expect(second.problem).toBeUndefined();
     expect(second.log.list().map((view) => view.outcome)).toEqual(['error', 'ok']);
-    expect(second.log.append(entry()).id).toBe(3);
+    expect(second.log.append(entry())).toBe(3);
     await second.log.close();
   });
 
