@@ -157,12 +157,15 @@ test('a mutation from the SDK client waits for the window: allowed once, then de
 
 test('a changed approval policy applies to the next call at once', async () => {
   await go('Clients');
+  // The select shows 'allow' as soon as it is picked; the app has it only once it answered the window's request,
+  // which travels on another connection than the SDK client's call below.
+  const applied = page.waitForResponse((response) => response.url().endsWith('/api/clients:setPolicy'));
   await approvedClient().getByLabel('When it changes data').selectOption('allow');
+  expect(await (await applied).json()).toMatchObject({ ok: true });
   await expect(approvedClient().getByLabel('When it changes data')).toHaveValue('allow');
   const result = await client.callTool({ name: 'UpdateTaskStatus', arguments: { id: 't3', status: 'TODO' } });
   expect(result.isError).toBeFalsy();
   await expect(page.getByTestId('approvals')).toHaveCount(0);
-
 });
 
 test('revoking the client in the window ends its session', async () => {
