@@ -29,19 +29,23 @@ function runStep(args: string[]): Promise<number> {
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 }
 
-/** What a start needs that a fresh checkout lacks, built side by side (two cores are common), one line each. */
+/**
+ * What a start needs that a fresh checkout lacks, built side by side (two cores are common), one line each. Without
+ * a window the app still serves MCP (and says so); without its bundle it cannot start.
+ */
 async function buildMissing(options: { preload: boolean }): Promise<void> {
-  const steps: Promise<number>[] = [];
+  const required: Promise<number>[] = [];
+  const optional: Promise<number>[] = [];
   if (!existsSync(path.join(root, 'dist/renderer/index.html'))) {
     process.stdout.write('Building the window once (vite build)…\n');
-    steps.push(runStep(['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']));
+    optional.push(runStep(['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']));
   }
   if (!isCoreBundleCurrent(root)) {
     process.stdout.write('Bundling the app (electron/ changed or never built)…\n');
-    steps.push(runStep(['build/bundleCore.ts']));
+    required.push(runStep(['build/bundleCore.ts']));
   }
-  if (options.preload && !existsSync(path.join(root, coreBundleDirs.electron, 'preload.cjs'))) steps.push(runStep(['build/bundlePreload.ts']));
-  const codes = await Promise.all(steps);
+  if (options.preload && !existsSync(path.join(root, coreBundleDirs.electron, 'preload.cjs'))) required.push(runStep(['build/bundlePreload.ts']));
+  const [codes] = await Promise.all([Promise.all(required), Promise.all(optional)]);
   const failed = codes.find((code) => code !== 0);
   if (failed !== undefined) process.exit(failed);
 }
