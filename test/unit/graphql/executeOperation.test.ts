@@ -183,8 +183,8 @@ describe('executeOperation', () => {
     const result = await executeOperation(hello, {}, { ...deps, maxResponseBytes: 256 * 1024 });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain('more than 262144 bytes');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(closed).toBe(true);
+    // The API sees the connection close once the app stopped reading; on a loaded machine that takes a moment.
+    await expect.poll(() => closed).toBe(true);
     expect(written).toBeLessThan(16 * 1024 * 1024);
   });
 
