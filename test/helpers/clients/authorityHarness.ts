@@ -128,8 +128,9 @@ export async function authorizeInBrowser(server: AuthorityServer, authorizationU
   const first = await browser.follow(authorizationUrl, server.origin);
   if (new URL(first.url).origin !== server.origin || !new URL(first.url).pathname.startsWith('/consent/')) return { redirectedTo: new URL(first.url) };
   await first.response.text();
-  const request = await nextPendingRequest(server.authority);
-  if (decision !== 'none') await server.authority.bridgePart['clients:decide']!(request.requestId, decision);
+  // Nobody decides for 'none': the request may already have timed out, so there may be nothing pending to wait for.
+  const request = decision === 'none' ? undefined : await nextPendingRequest(server.authority);
+  if (request && decision !== 'none') await server.authority.bridgePart['clients:decide']!(request.requestId, decision);
   await waitUntilDecided(`${first.url}/status`);
   const last = await browser.follow(`${first.url}/continue`, server.origin);
   return { redirectedTo: new URL(last.url), request };
