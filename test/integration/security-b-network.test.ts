@@ -33,15 +33,20 @@ const expectJsonRefusal = (response: { status: number; headers: Record<string, u
   expect(response.json).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: expect.any(Number), message: expect.any(String) } });
 };
 
-/** Resolves with what the server wrote back on a raw socket before closing it. */
+/**
+ * Resolves with what the server wrote back on a raw socket: up to its close, or its first complete response head (a
+ * server that switched protocols would keep the socket open; a 2 s cut-off instead lost slow answers).
+ */
 function rawExchange(port: number, text: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connectTcp(port, '127.0.0.1', () => socket.write(text));
     let received = '';
-    socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1');
+      if (received.includes('\r\n\r\n')) socket.destroy();
+    });
     socket.on('close', () => resolve(received));
     socket.on('error', reject);
-    setTimeout(() => socket.destroy(), 2000);
   });
 }
 
