@@ -169,11 +169,15 @@ export class JsonHttpTransport implements Transport {
       const pending = this.#pending.get(message.id);
       if (!pending) return;
       this.#pending.delete(message.id);
-      const chunks = serializeMessage(message);
-      const length = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-      pending.res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(length), ...(this.sessionId ? { 'mcp-session-id': this.sessionId } : {}) });
-      for (const chunk of chunks.slice(0, -1)) pending.res.write(chunk);
-      pending.res.end(chunks.at(-1));
+      const body = serializeMessage(message);
+      const length = typeof body === 'string' ? Buffer.byteLength(body) : body.reduce((sum, chunk) => sum + chunk.length, 0);
+      const headers = ['content-type', 'application/json', 'content-length', String(length)];
+      if (this.sessionId) headers.push('mcp-session-id', this.sessionId);
+      pending.res.writeHead(200, headers);
+      // A string goes out in one write with the head (Node joins them); a cached tools/list goes out without a copy.
+      if (typeof body === 'string') return void pending.res.end(body);
+      for (const chunk of body.slice(0, -1)) pending.res.write(chunk);
+      pending.res.end(body.at(-1));
       return;
     }
     // JSON mode: a request's own notifications (progress) cannot be streamed on its POST, as with the SDK transport.

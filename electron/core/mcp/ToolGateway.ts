@@ -144,12 +144,21 @@ export class ToolGateway {
 
   #visibleTool(principal: Principal, name: string): ToolDefinition | undefined {
     if (principal.tools !== null && !principal.tools.includes(name)) return undefined;
-    return this.#options.catalog.listTools().find((tool) => tool.name === name);
+    return toolNamed(this.#options.catalog.listTools(), name);
   }
 
   #exists(name: string): boolean {
-    return this.#options.catalog.listTools().some((tool) => tool.name === name);
+    return toolNamed(this.#options.catalog.listTools(), name) !== undefined;
   }
+}
+
+// The catalog hands out a new array when its tools change: each array is indexed by name once (500 tools, every call).
+const toolIndexes = new WeakMap<readonly ToolDefinition[], Map<string, ToolDefinition>>();
+
+function toolNamed(tools: readonly ToolDefinition[], name: string): ToolDefinition | undefined {
+  let index = toolIndexes.get(tools);
+  if (!index) toolIndexes.set(tools, (index = new Map(tools.map((tool) => [tool.name, tool]))));
+  return index.get(name);
 }
 
 /**

@@ -4,14 +4,15 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 const serializedLists = new WeakMap<object, Buffer>();
 
 /**
- * UTF-8 JSON of an outgoing answer, in chunks to write one after another. A `tools/list` answer reuses the encoded
- * JSON of its `tools` array from the previous answer with the same array (500 tools are ~260 KB), so the list is
- * serialized and encoded once per change and never copied; per answer only a few bytes around it are new.
+ * The JSON of an outgoing answer: a string, or for `tools/list` UTF-8 chunks to write one after another. A
+ * `tools/list` answer reuses the encoded JSON of its `tools` array from the previous answer with the same array (500
+ * tools are ~260 KB), so the list is serialized and encoded once per change and never copied; per answer only a few
+ * bytes around it are new. Any other answer stays a string, which Node writes in one go with the response head.
  */
-export function serializeMessage(message: JSONRPCMessage): Buffer[] {
+export function serializeMessage(message: JSONRPCMessage): string | Buffer[] {
   const result = 'result' in message ? (message.result as Record<string, unknown>) : undefined;
   const tools = result?.tools;
-  if (!Array.isArray(tools)) return [Buffer.from(JSON.stringify(message))];
+  if (!Array.isArray(tools)) return JSON.stringify(message);
   let list = serializedLists.get(tools);
   if (list === undefined) serializedLists.set(tools, (list = Buffer.from(JSON.stringify(tools))));
   const { tools: _tools, ...rest } = result!;

@@ -195,8 +195,7 @@ async function route(context: RouteContext, req: IncomingMessage, res: ServerRes
  * undefined after answering 401/429. Every copy of the header is passed on, so two of them can be refused.
  */
 async function authenticate(context: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<Principal | undefined> {
-  const copies = req.headersDistinct.authorization;
-  const result = await context.authority.authenticate(copies?.length === 1 ? copies[0] : copies, req.socket.remoteAddress ?? '');
+  const result = await context.authority.authenticate(authorizationOf(req.rawHeaders), req.socket.remoteAddress ?? '');
   if (result.ok) return result.principal;
   const headers: Record<string, string> = { 'www-authenticate': context.authority.challenge({ error: result.error, description: result.description, host: req.headers.host }) };
   if (result.retryAfterSeconds !== undefined) headers['retry-after'] = String(result.retryAfterSeconds);
@@ -260,6 +259,21 @@ function createHttpServer(options: ServeMcpOptions, listener: RequestListener): 
     socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}');
   });
   return server;
+}
+
+/**
+ * The Authorization header, or every copy of it when sent more than once; read from the raw header list, since
+ * `headersDistinct` builds an object of all headers per request to answer this one question.
+ */
+function authorizationOf(rawHeaders: string[]): string | string[] | undefined {
+  let found: string | string[] | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length !== 13 || name.toLowerCase() !== 'authorization') continue;
+    const value = rawHeaders[i + 1]!;
+    found = found === undefined ? value : [...(typeof found === 'string' ? [found] : found), value];
+  }
+  return found;
 }
 
 function isInitialize(body: unknown): boolean {

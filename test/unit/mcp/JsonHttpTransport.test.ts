@@ -182,9 +182,11 @@ describe('JsonHttpTransport', () => {
 });
 
 describe('serializeMessage', () => {
+  const text = (body: string | Buffer[]) => (typeof body === 'string' ? body : Buffer.concat(body).toString('utf8'));
+
   it('writes the same JSON as JSON.stringify for any message', () => {
     for (const message of [initialize, { jsonrpc: '2.0' as const, id: 'x', result: { tools, nextCursor: 'n' } }, { jsonrpc: '2.0' as const, id: 1, result: { content: [] } }]) {
-      expect(JSON.parse(serializeMessage(message as never).join(''))).toEqual(message);
+      expect(JSON.parse(text(serializeMessage(message as never)))).toEqual(message);
     }
   });
 
@@ -192,8 +194,8 @@ describe('serializeMessage', () => {
     const list = [{ ...tools[0]!, name: 'before' }];
     serializeMessage({ jsonrpc: '2.0', id: 1, result: { tools: list } });
     list[0]!.name = 'mutated';
-    expect(JSON.parse(serializeMessage({ jsonrpc: '2.0', id: 2, result: { tools: list } }).join('')).result.tools[0].name).toBe('before');
-    expect(JSON.parse(serializeMessage({ jsonrpc: '2.0', id: 3, result: { tools: [...list] } }).join('')).result.tools[0].name).toBe('mutated');
+    expect(JSON.parse(text(serializeMessage({ jsonrpc: '2.0', id: 2, result: { tools: list } }))).result.tools[0].name).toBe('before');
+    expect(JSON.parse(text(serializeMessage({ jsonrpc: '2.0', id: 3, result: { tools: [...list] } }))).result.tools[0].name).toBe('mutated');
   });
 });
 
