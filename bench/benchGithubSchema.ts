@@ -112,7 +112,7 @@ function startRuns({ coldStarts, restarts }: { coldStarts: ColdStart[]; restarts
 /** Builds the bundle from the sources as they are, once, so the runs measure this tree's code (in a child: rolldown
  * stays out of the bench's own memory). */
 async function buildBundle(): Promise<void> {
-  await promisify(execFile)(process.execPath, [path.join(root, 'build/bundleCore.ts')], { cwd: root });
+  await promisify(execFile)(process.execPath, [path.join(root, 'build/bundleCore.ts'), '--keep-recent-output'], { cwd: root });
 }
 
 /** An empty compile cache (NODE_COMPILE_CACHE) and data folder for a child, as after an install or upgrade. */

@@ -1,7 +1,8 @@
 // Bundles the app's Node code with rolldown: Electron's main process into dist/electron/main.js (package.json "main")
 // and headless mode (electron/core/cli.ts, plus startCore for the bench) into dist/core/. A start then reads a few
 // files instead of resolving and linking ~450 modules, which was most of its time (issue 8, bench/RESULTS.md).
-// Run by `npm run build`, and by `npm start` when the bundle is missing or stale (build/fingerprintCoreSources.ts).
+// Run by `npm run build`, and by `npm start` (with --keep-recent-output) when the bundle is missing or stale
+// (build/fingerprintCoreSources.ts).
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,12 +29,20 @@ const bundles: CoreBundle[] = [
   { input: { cli: 'electron/core/cli.ts', startCore: 'electron/core/startCore.ts' }, dir: coreBundleDirs.headless, external, keep: [] },
 ];
 
+export interface BundleCoreOptions {
+  /**
+   * Keep files of other builds for a day (`npm start`, the bench: an app started from an earlier build may still
+   * load its chunks). Without it (`npm run build`, before packaging) only this build's files stay.
+   */
+  keepRecentOutput: boolean;
+}
+
 /**
  * Builds both bundles from the sources under `root`, then records their fingerprint next to each. Several `npm start`s
  * may build at once (tests, two terminals): each builds into its own folder and renames the files into place, so a
  * reader never sees a half-written file, and the fingerprint, written last, never names a bundle that is not there.
  */
-export async function bundleCore(root: string): Promise<void> {
+export async function bundleCore(root: string, options: BundleCoreOptions = { keepRecentOutput: false }): Promise<void> {
   // Read before building: a file changed during the build leaves the stored state behind it, so the next start rebuilds.
   const sources = readCoreSourcesState(root);
   for (const bundle of bundles) {
@@ -44,7 +53,7 @@ export async function bundleCore(root: string): Promise<void> {
       const written = output.map((file) => file.fileName);
       await moveInto(staging, dir, written);
       writeCoreBundleState(dir, sources);
-      await removeOldOutput(dir, [...written, ...bundle.keep, fingerprintFile]);
+      await removeOldOutput(dir, [...written, ...bundle.keep, fingerprintFile], options.keepRecentOutput ? Date.now() - dayMs : Infinity);
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
@@ -94,18 +103,19 @@ async function moveInto(staging: string, dir: string, files: string[]): Promise<
   for (const file of ordered) await rename(path.join(staging, file), path.join(dir, file));
 }
 
+const dayMs = 24 * 60 * 60 * 1000;
+
 // Chunk names carry content hashes, so every build with changed sources adds files. An app started from an earlier
-// build loads its chunks on first use (graphql on the first cache miss), possibly hours later: files of other
-// builds are removed once a day old. The packaged app is built once and never sees this.
-async function removeOldOutput(dir: string, current: string[]): Promise<void> {
-  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
+// build loads its chunks on first use (graphql on the first cache miss), possibly hours later: with keepRecentOutput,
+// files of other builds are removed once a day old.
+async function removeOldOutput(dir: string, current: string[], removeBefore: number): Promise<void> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   for (const entry of entries) {
     const file = path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/');
     if (current.includes(file) || current.some((kept) => kept.startsWith(`${file}/`))) continue;
     const stats = await stat(path.join(dir, file)).catch(() => undefined);
-    if (stats && stats.mtimeMs < dayAgo) await rm(path.join(dir, file), { recursive: true, force: true });
+    if (stats && stats.mtimeMs < removeBefore) await rm(path.join(dir, file), { recursive: true, force: true });
   }
 }
 
-if (import.meta.main) await bundleCore(fileURLToPath(new URL('..', import.meta.url)));
+if (import.meta.main) await bundleCore(fileURLToPath(new URL('..', import.meta.url)), { keepRecentOutput: process.argv.includes('--keep-recent-output') });

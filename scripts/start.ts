@@ -42,7 +42,7 @@ async function buildMissing(options: { preload: boolean }): Promise<void> {
   }
   if (!isCoreBundleCurrent(root)) {
     process.stdout.write('Bundling the app (electron/ changed or never built)…\n');
-    required.push(runStep(['build/bundleCore.ts']));
+    required.push(runStep(['build/bundleCore.ts', '--keep-recent-output']));
   }
   if (options.preload && !existsSync(path.join(root, coreBundleDirs.electron, 'preload.cjs'))) required.push(runStep(['build/bundlePreload.ts']));
   const [codes] = await Promise.all([Promise.all(required), Promise.all(optional)]);
