@@ -20,7 +20,7 @@ const keptHeading = '## Before and after';
 
 const notes = [
   `(a) ${settings.toolCall.warmup} warm-up + ${settings.toolCall.calls} measured calls per contender, round-robin (one call of each per round) so load drift hits all alike. ` +
-    'Upstream: the demo tasks API in its own process; the gateway (`startCore` with a YAML config) in its own process; ' +
+    'Upstream: the demo tasks API in its own process; the gateway (`startCore` with a YAML config, from the TypeScript sources) in its own process; ' +
     'the relay is a bare node:http server that forwards the body over a keep-alive node:http Agent (no MCP), the honest floor for two loopback hops; ' +
     'the same query document (`tasks(first: 5)`, no variables, since mcp-graphql forwards `variables` as a string). ' +
     'Clients: `fetch` for direct and relay, the official SDK `Client` over Streamable HTTP (with an access key from `keys:create`, as /mcp requires) for the gateway and over stdio for mcp-graphql 2.0.4. ' +

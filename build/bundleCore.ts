@@ -12,8 +12,8 @@ import { coreBundleDirs, fingerprintFile, readCoreSourcesState, writeCoreBundleS
 // Left to node_modules: native modules (a .node file cannot be inlined) and packages that read their own files at
 // run time (toml-edit loads its .wasm next to its JavaScript).
 const external = ['keytar', '@napi-rs/keyring', '@rainbowatcher/toml-edit-js'];
-// Electron's main process also leaves out electron itself and electron-updater (it looks up its own files and the
-// app's resources at run time; it is packed with the production dependencies anyway).
+// Electron's main process also leaves out electron itself and electron-updater: Electron cannot run here to prove the
+// updater bundled, so it loads as published, from the production dependencies electron-builder packs.
 const electronExternal = [...external, 'electron', 'electron-updater'];
 
 interface CoreBundle {
