@@ -126,14 +126,16 @@ function githubRows(result: GithubSchemaResult): Row[] {
   const breakdown = (run: typeof cold) =>
     `${ms(run.totalMs)} = boot ${ms(run.bootMs)} + imports ${ms(run.importMs)} + startCore ${ms(run.startCoreMs)} + connect & list ${ms(run.firstListMs)} · child CPU to ready ${ms(run.cpuMs)}`;
   const rss = (runs: typeof result.coldStarts) => runs.map((run) => megabytes(run.rssBytes)).join(', ');
+  // Every run's total and CPU: on a shared machine one slow boot moves a median less than it moves a reader's trust.
+  const runs = (all: typeof result.coldStarts) => ` · runs: ${all.map((run) => `${ms(run.totalMs)} (CPU ${ms(run.cpuMs)})`).join(', ')}`;
   const tools = `GitHub schema, ${result.operations} operations, ${result.tools} tools`;
   return [
     {
-      id: 'b', measurement: `Cold start → first tools/list, empty caches (${tools})`, result: `${breakdown(cold)}${errors}`,
+      id: 'b', measurement: `Cold start → first tools/list, empty caches (${tools})`, result: `${breakdown(cold)}${runs(result.coldStarts)}${errors}`,
       target: `≤ ${targets.coldStartMs / 1000} s`, ok: cold.totalMs <= targets.coldStartMs && result.loadErrors.length === 0,
     },
     {
-      id: 'b', measurement: 'Restart → first tools/list, inputs unchanged (caches kept)', result: breakdown(restart),
+      id: 'b', measurement: 'Restart → first tools/list, inputs unchanged (caches kept)', result: `${breakdown(restart)}${runs(result.restarts)}`,
       target: `≤ ${targets.restartMs} ms`, ok: restart.totalMs <= targets.restartMs && result.loadErrors.length === 0,
     },
     {
