@@ -93,6 +93,8 @@ apis:
       expect((await client.listTools()).tools).toEqual([]);
       expect(core.problems().some((p) => p.api === 'tasks' && /sign/i.test(p.message))).toBe(true);
       const changed = new Promise<void>((resolve) => client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()));
+      // The announcement goes out on the client's GET stream, which the SDK opens after initialize: wait until it is.
+      await expect.poll(() => core.mcp.liveSessions().some((session) => session.listening), { timeout: 10_000 }).toBe(true);
       await loginOverHttp((await core.auth.signIn()).authorizationUrl, 'carol', { follow: true });
       await changed;
       const result = await client.callTool({ name: 'ListProjects', arguments: {} });

@@ -211,7 +211,7 @@ describe('security J: revocation and allow-lists on /mcp', () => {
     cleanups.push(() => client.close());
     const changed = new Promise<void>((resolve) => client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()));
     // The SDK client opens its GET stream after initialized; the announcement sent before it is attached is lost.
-    await expect.poll(() => mcp.liveSessions().some((session) => session.clientId === alice.clientId && session.listening)).toBe(true);
+    await expect.poll(() => mcp.liveSessions().some((session) => session.clientId === alice.clientId && session.listening), { timeout: 10_000 }).toBe(true);
     expect((await authority.bridgePart['clients:setTools']!(alice.clientId, ['test_hello'])).ok).toBe(true);
     await changed;
     expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(['test_hello']);
