@@ -145,6 +145,8 @@ apis:
 `);
     core = await startCore({ configPath: path.join(dir, 'config.yaml'), dataDir: path.join(dir, 'data'), openExternal: noopOpen, logger: silentLogger, port: 0, watch: true, secrets: memorySecretStore() });
     client = await connect(core);
+    // The hot-reload tests wait for tools/list_changed, which travels on the GET stream the SDK opens after initialize.
+    while (!core.mcp.liveSessions().some((session) => session.listening)) await new Promise((resolve) => setTimeout(resolve, 10));
   });
   afterAll(async () => { await client?.close(); await core?.close(); await api?.close(); rmSync(dir, { recursive: true, force: true }); });
 
