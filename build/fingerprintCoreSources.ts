@@ -51,8 +51,18 @@ function statSignature(root: string, files: string[]): string {
 
 function hashFiles(root: string, files: string[], read: (file: string) => string | Buffer): string {
   const hash = createHash('sha256');
-  for (const file of files) hash.update(file).update('\0').update(read(path.join(root, file))).update('\0');
+  for (const file of files) hash.update(file).update('\0').update(readOrMissing(() => read(path.join(root, file)))).update('\0');
   return hash.digest('hex');
+}
+
+// A file deleted between listing and reading (an editor's temp file), or a checkout without package-lock.json:
+// a state of its own, not a crash of `npm start`.
+function readOrMissing(read: () => string | Buffer): string | Buffer {
+  try {
+    return read();
+  } catch {
+    return '\0missing';
+  }
 }
 
 function readStoredState(dir: string): CoreSourcesState | undefined {

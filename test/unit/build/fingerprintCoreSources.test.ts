@@ -52,6 +52,14 @@ describe('isCoreBundleCurrent', () => {
     expect(isCoreBundleCurrent(root)).toBe(true);
   });
 
+  it('treats a missing package-lock.json as a state of its own instead of failing', () => {
+    rmSync(path.join(root, 'package-lock.json'));
+    recordBuild();
+    expect(isCoreBundleCurrent(root)).toBe(true);
+    write('package-lock.json', '{}');
+    expect(isCoreBundleCurrent(root)).toBe(false);
+  });
+
   it('is false when one of the two bundles was not built from these sources', () => {
     recordBuild();
     writeFileSync(path.join(root, coreBundleDirs.electron, 'fingerprint.txt'), 'other\nother\n');
