@@ -40,11 +40,13 @@ async function buildMissing(options: { preload: boolean }): Promise<void> {
     process.stdout.write('Building the window once (vite build)…\n');
     optional.push(runStep(['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']));
   }
-  if (!isCoreBundleCurrent(root)) {
+  const stale = !isCoreBundleCurrent(root);
+  if (stale) {
     process.stdout.write('Bundling the app (electron/ changed or never built)…\n');
     required.push(runStep(['build/bundleCore.ts', '--keep-recent-output']));
   }
-  if (options.preload && !existsSync(path.join(root, coreBundleDirs.electron, 'preload.cjs'))) required.push(runStep(['build/bundlePreload.ts']));
+  // electron/preload.ts is one of the bundle's sources: rebuilt with it.
+  if (options.preload && (stale || !existsSync(path.join(root, coreBundleDirs.electron, 'preload.cjs')))) required.push(runStep(['build/bundlePreload.ts']));
   const [codes] = await Promise.all([Promise.all(required), Promise.all(optional)]);
   const failed = codes.find((code) => code !== 0);
   if (failed !== undefined) process.exit(failed);
