@@ -3,7 +3,7 @@
 import { request as httpRequest } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from 'playwright/test';
+import { expect, test, type Page, type Request } from 'playwright/test';
 import type { MainChannel } from '../../electron/ipc/contract.ts';
 import { serveUi, type UiServer } from '../../electron/core/ui/serveUi.ts';
 import { createMemoryBridge, type MemoryBridge, type MemoryBridgeOptions, type MemoryBridgeState } from './helpers/createMemoryBridge.ts';
@@ -261,9 +261,11 @@ test.describe('activity, audiences, settings, connect', () => {
     await open(page, sampleState, { answerLate: { 'activity:list': 500 } }, '#/activity');
     const table = page.getByRole('table', { name: 'Tool calls' });
     await expect(table.getByRole('row')).toHaveCount(7);
-    const asked = page.waitForRequest((request) => request.url().endsWith('/api/activity:list'));
+    // The filtered read, not the window's other reads of the list (at start, and again once its event stream opens).
+    const filtered = (request: Request) => request.url().endsWith('/api/activity:list') && (request.postData() ?? '').includes('"outcome":"error"');
+    const asked = page.waitForRequest(filtered);
     await page.getByRole('combobox', { name: 'Outcome' }).selectOption('error');
-    const answered = page.waitForResponse((response) => response.url().endsWith('/api/activity:list'));
+    const answered = page.waitForResponse((response) => filtered(response.request()));
     await asked;
     bridge.appendActivity({ id: 101, at: new Date().toISOString(), clientId: 'c-88e0d4f1', clientName: 'Cursor', tool: 'SearchTasks', api: 'tasks', durationMs: 20, outcome: 'error', error: 'upstream answered 502' });
     await (await answered).finished();
