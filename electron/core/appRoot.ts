@@ -4,7 +4,7 @@ import path from 'node:path';
 /**
  * The folder holding the app's package.json: the repository when run from source or `dist/`, the app folder inside
  * a packaged app. Shipped resources (operations/, the demo schemas, dist/renderer) resolve from here, so the same
- * code works from `electron/core/*.ts` and from compiled `dist/electron/core/*.js`.
+ * code works from `electron/core/*.ts` and from the bundles' chunks (`dist/core/chunks/`, `dist/electron/`).
  */
 export function findAppRoot(start: string = import.meta.dirname): string {
   for (let dir = start; ; dir = path.dirname(dir)) {
