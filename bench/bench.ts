@@ -6,6 +6,7 @@ import path from 'node:path';
 import { benchBroker, type BrokerResult } from './benchBroker.ts';
 import { benchGithubSchema, type GithubSchemaResult } from './benchGithubSchema.ts';
 import { benchToolCall, type ToolCallResult } from './benchToolCall.ts';
+import { buildCoreBundle } from './coreModules.ts';
 import { describeMachine, formatLoad, formatMachine, formatResultsFile, formatTable, megabytes, ms, ratio, type Row } from './formatResults.ts';
 import type { ContenderResult } from './summarize.ts';
 
@@ -20,7 +21,7 @@ const keptHeading = '## Before and after';
 
 const notes = [
   `(a) ${settings.toolCall.warmup} warm-up + ${settings.toolCall.calls} measured calls per contender, round-robin (one call of each per round) so load drift hits all alike. ` +
-    'Upstream: the demo tasks API in its own process; the gateway (`startCore` with a YAML config, from the TypeScript sources) in its own process; ' +
+    'Upstream: the demo tasks API in its own process; the gateway (`startCore` with a YAML config, from the bundle that ships: dist/core/startCore.js) in its own process; ' +
     'the relay is a bare node:http server that forwards the body over a keep-alive node:http Agent (no MCP), the honest floor for two loopback hops; ' +
     'the same query document (`tasks(first: 5)`, no variables, since mcp-graphql forwards `variables` as a string). ' +
     'Clients: `fetch` for direct and relay, the official SDK `Client` over Streamable HTTP (with an access key from `keys:create`, as /mcp requires) for the gateway and over stdio for mcp-graphql 2.0.4. ' +
@@ -29,7 +30,7 @@ const notes = [
   `(b) ${settings.github.coldStarts} fresh \`node bench/runCore.ts\` processes each with an empty compile cache (NODE_COMPILE_CACHE) and data folder, then ${settings.github.coldStarts} restarts that find the caches one earlier run left (inputs unchanged); the run with the median total shown, with its breakdown: from spawn to the first tools/list answered to an SDK client ` +
     '(connect + initialize included). GitHub\'s schema.graphql from @octokit/graphql-schema; operations generated from the Query fields ' +
     '(1–3 levels deep, scalar selections, required arguments as variables, each validated) into a temp folder, one file each. ' +
-    'The core is the bundle `npm start` runs (dist/core/startCore.js, built by build/bundleCore.ts once before the runs; Electron\'s main bundle holds the same code); ' +
+    'The core is the bundle `npm start` runs (dist/core/startCore.js, built by build/bundleCore.ts once before all rows; Electron\'s main bundle holds the same code); ' +
     'the "sources" row starts electron/core/*.ts through Node\'s type stripping as tests and development do, alternating run by run with the bundle. The OS file cache is warm.',
   `(c) ${settings.github.warmup} warm-up + ${settings.github.calls} sequential tools/list calls in one session; "raw" is a plain POST in the same session (server work + transfer, no client-side validation).`,
   '(d) `process.memoryUsage()` of the (b) child right after its first tools/list (no forced GC), from the median runs; all runs listed.',
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   try {
     // The GitHub part runs last: parsing that schema here (to generate operations) grows this process's heap,
     // which would slow the in-process measurements that follow it.
+    await buildCoreBundle();
     const toolCall = await section('a', 'tool call', () => benchToolCall({ dir, ...settings.toolCall }).then((result) => [...toolCallRows(result), ...memoryRows(result)]));
     const broker = await section('e', 'token broker', () => benchBroker({ dir, ...settings.broker }).then(brokerRows));
     const github = await section('b–d', 'GitHub schema', () => benchGithubSchema({ dir, ...settings.github }).then(githubRows));

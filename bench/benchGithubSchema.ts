@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { coreBundleDirs } from '../build/fingerprintCoreSources.ts';
 import { parseSchemaSdl } from '../electron/core/graphql/parseSchemaSdl.ts';
 import { connectHttp } from './connectClient.ts';
+import { coreModules } from './coreModules.ts';
 import { generateOperations } from './generateOperations.ts';
 import { startChild } from './startChild.ts';
 import { summarize, type Summary } from './summarize.ts';
@@ -60,9 +58,7 @@ export interface GithubSchemaResult extends StartRuns {
 
 const introspectionTools = 3; // introspect, search, validate are on by default
 const here = import.meta.dirname;
-const root = path.join(here, '..');
-// What ships (npm start's headless mode, and the same code as the Electron main bundle) and what tests run.
-const cores = { bundle: path.join(root, coreBundleDirs.headless, 'startCore.js'), sources: path.join(root, 'electron/core/startCore.ts') };
+const cores = coreModules;
 type Core = keyof typeof cores;
 
 /**
@@ -84,7 +80,6 @@ export async function benchGithubSchema(options: GithubSchemaOptions): Promise<G
     `    operations: [${JSON.stringify(operationsDir)}]`,
     '',
   ].join('\n'));
-  await buildBundle();
   const coreNames = Object.keys(cores) as Core[];
   const runs = { bundle: { coldStarts: [] as ColdStart[], restarts: [] as ColdStart[] }, sources: { coldStarts: [] as ColdStart[], restarts: [] as ColdStart[] } };
   // Bundle and sources alternate run by run, so load drift on a shared machine hits both alike.
@@ -107,12 +102,6 @@ export async function benchGithubSchema(options: GithubSchemaOptions): Promise<G
 
 function startRuns({ coldStarts, restarts }: { coldStarts: ColdStart[]; restarts: ColdStart[] }): StartRuns {
   return { coldStarts, coldStartMedian: medianColdStart(coldStarts), restarts, restartMedian: medianColdStart(restarts) };
-}
-
-/** Builds the bundle from the sources as they are, once, so the runs measure this tree's code (in a child: rolldown
- * stays out of the bench's own memory). */
-async function buildBundle(): Promise<void> {
-  await promisify(execFile)(process.execPath, [path.join(root, 'build/bundleCore.ts'), '--keep-recent-output'], { cwd: root });
 }
 
 /** An empty compile cache (NODE_COMPILE_CACHE) and data folder for a child, as after an install or upgrade. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { demoSchemaFiles } from '../electron/core/demo/demoApis.ts';
 import { connectHttp, connectStdio } from './connectClient.ts';
+import { coreModules } from './coreModules.ts';
 import { startChild, type BenchChild } from './startChild.ts';
 import { measureInterleaved, type ContenderResult } from './summarize.ts';
 
@@ -112,7 +113,8 @@ async function startGateway(dir: string, upstreamUrl: string): Promise<{ child: 
     '',
   ].join('\n'));
   // The node flags of `npm start` (package.json), so memory is what a user's app would show; --expose-gc for (f).
-  const child = startChild(path.join(here, 'runCore.ts'), [configPath, path.join(dir, 'data-tasks')], ['--max-semi-space-size=8', '--expose-gc']);
+  // The bundle that ships (bench.ts builds it first), as a user's app runs the gateway.
+  const child = startChild(path.join(here, 'runCore.ts'), [configPath, path.join(dir, 'data-tasks'), coreModules.bundle], ['--max-semi-space-size=8', '--expose-gc']);
   const ready = await child.next<{ event: string; endpoint: string; key?: string }>('ready');
   return { child, endpoint: ready.endpoint, key: ready.key };
 }
