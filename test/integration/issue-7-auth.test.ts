@@ -124,9 +124,15 @@ describe('issue 7: a logout run by another process', () => {
     const { auth, api, secrets } = await started({ openExternal: browserSigningInAs('fay'), grantCheckIntervalMs: 100 });
     await auth.signIn();
     await waitForState(auth, 'signed-in');
+    // Counted, so the check below runs after the periodic check has met the locked keychain (a fixed 300 ms wait
+    // could end before any check ran on a loaded machine and pass without testing anything).
+    let lockedReads = 0;
+    const read = secrets.get;
+    secrets.get = (account) => ((lockedReads += secrets.fail ? 1 : 0), read(account));
     secrets.fail = new Error('locked');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await expect.poll(() => lockedReads, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     expect(auth.state().status).toBe('signed-in');
+    secrets.get = read;
     secrets.fail = undefined;
     expect((await callApi(auth, api)).isError).toBeFalsy();
   });
