@@ -1,31 +1,18 @@
 // Issue 8: `npm start` runs the bundled core (build/bundleCore.ts) and rebuilds it when the sources changed. Through
 // `npm start` as users run it, with the official SDK client.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { coreBundleDirs, fingerprintFile } from '../../build/fingerprintCoreSources.ts';
 import { connectClient } from '../helpers/connectClient.ts';
 import { startGraphqlServer } from '../helpers/graphqlServer.ts';
-import { startCli, type CliProcess } from '../helpers/startCli.ts';
+import { useCliHome, type CliProcess } from '../helpers/startCli.ts';
 import { waitForOutput } from '../helpers/waitForOutput.ts';
 
 const root = path.join(import.meta.dirname, '../..');
-const home = mkdtempSync(path.join(os.tmpdir(), 'gmd-bundle-'));
 // No D-Bus session: the demo keeps its sign-in in memory, whatever keychain the machine has.
-const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), DBUS_SESSION_BUS_ADDRESS: undefined };
-const cleanup: (() => unknown)[] = [];
-afterAll(async () => {
-  for (const close of cleanup.reverse()) await close();
-  rmSync(home, { recursive: true, force: true });
-});
-
-function start(args: string[]): CliProcess {
-  const cli = startCli(args, env);
-  cleanup.push(() => cli.child.kill('SIGKILL'));
-  return cli;
-}
+const { home, start, cleanup } = useCliHome('gmd-bundle-', (dir) => ({ ...process.env, HOME: dir, XDG_CONFIG_HOME: path.join(dir, '.config'), DBUS_SESSION_BUS_ADDRESS: undefined }));
 
 // A deadline for a loaded 2-core machine that may have to bundle first, not a speed assertion.
 const waitFor = (read: () => string, pattern: RegExp) => waitForOutput(read, pattern, 150_000);

@@ -1,33 +1,20 @@
 // https://github.com/graphql-mcp-desktop/graphql-mcp-desktop/issues/7 items 3 and 6, through `npm start` as users run
 // it: Ctrl+C during a pending sign-in with a real config, a second Ctrl+C, and the messages for --help, logout and a
 // port in use.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DemoIdp } from '../../electron/core/demo/demoIdp.ts';
 import { startIdp } from '../helpers/authHarness.ts';
 import { keychainAvailable } from '../helpers/keychain.ts';
 import { loginOverHttp } from '../helpers/loginOverHttp.ts';
-import { startCli, type CliProcess } from '../helpers/startCli.ts';
+import { useCliHome } from '../helpers/startCli.ts';
 import { waitForOutput } from '../helpers/waitForOutput.ts';
 
-const home = mkdtempSync(path.join(os.tmpdir(), 'gmd-issue7-cli-'));
 // Keeps the D-Bus session and keychain of scripts/with-keychain.sh; only the config location is this test's own.
-const env = { ...process.env, XDG_CONFIG_HOME: path.join(home, '.config') };
-const cleanup: (() => unknown)[] = [];
-afterAll(async () => {
-  for (const close of cleanup.reverse()) await close();
-  rmSync(home, { recursive: true, force: true });
-});
-
-function start(args: string[]): CliProcess {
-  const cli = startCli(args, env);
-  cleanup.push(() => cli.child.kill('SIGKILL'));
-  return cli;
-}
+const { home, start, cleanup } = useCliHome('gmd-issue7-cli-', (dir) => ({ ...process.env, XDG_CONFIG_HOME: path.join(dir, '.config') }));
 
 const waitFor = (read: () => string, pattern: RegExp, timeoutMs = 20_000) => waitForOutput(read, pattern, timeoutMs);
 
