@@ -9,7 +9,7 @@ import type { ClientView } from '../../electron/ipc/contract.ts';
 import { waitForState } from '../helpers/authHarness.ts';
 import { loginOverHttp } from '../helpers/loginOverHttp.ts';
 import { startAuthorityServer } from '../helpers/clients/authorityHarness.ts';
-import { approveInApp, type DecisionChannels } from '../helpers/realClients/approveInApp.ts';
+import { approveInApp, followDecidedRequest, type DecisionChannels } from '../helpers/realClients/approveInApp.ts';
 import { startClaudeControl } from '../helpers/realClients/claudeControl.ts';
 import { startCodexAppServer } from '../helpers/realClients/codexAppServer.ts';
 import { findRealClients } from '../helpers/realClients/findRealClients.ts';
@@ -170,14 +170,15 @@ describe.skipIf(!clients.codex)('Codex CLI (real, from npm)', slow, () => {
     }
   });
 
-  it('denied in the app, `codex mcp login` asks once more ("retrying without scopes"), then fails; no client is added', async () => {
+  it('denied in the app, `codex mcp login` fails; its immediate retry ("retrying without scopes") is denied without asking the user twice; no client is added', async () => {
     await revokeAll(core);
     const login = runClient(codex, ['mcp', 'login', 'graphql', '--no-browser'], env);
     try {
-      for (const attempt of [1, 2]) {
-        const approval = await approveInApp(core.bridge, await nthMatch(login, authorizeUrl, attempt), 'deny');
-        expect(approval.redirectedTo.searchParams.get('error')).toBe('access_denied');
-      }
+      const denied = await approveInApp(core.bridge, await nthMatch(login, authorizeUrl, 1), 'deny');
+      expect(denied.redirectedTo.searchParams.get('error')).toBe('access_denied');
+      const retry = await followDecidedRequest(await nthMatch(login, authorizeUrl, 2));
+      expect(retry.redirectedTo.searchParams.get('error')).toBe('access_denied');
+      expect(await core.bridge['clients:pending']()).toEqual({ ok: true, value: [] });
       expect(await login.exited).not.toBe(0);
       expect(login.output()).toContain('access_denied');
     } finally {

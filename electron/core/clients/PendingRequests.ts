@@ -8,6 +8,8 @@ export interface PendingRequestsOptions {
   maxPending?: number;
   /** Requests of one client waiting at once; its new one pushes out its oldest (default 3). */
   maxPendingPerClient?: number;
+  /** After the user denies a client, its requests within this time are denied without asking again (default 30 s). */
+  repeatDenialMs?: number;
   now?: () => number;
 }
 
@@ -30,12 +32,16 @@ export class PendingRequests {
   readonly #timeoutMs: number;
   readonly #maxPending: number;
   readonly #maxPerClient: number;
+  readonly #repeatDenialMs: number;
   readonly #now: () => number;
+  /** When the user last denied each client key; a timeout or a pushed-out request is not the user's answer. */
+  readonly #deniedAt = new Map<string, number>();
 
   constructor(options: PendingRequestsOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? 5 * 60_000;
     this.#maxPending = options.maxPending ?? 20;
     this.#maxPerClient = options.maxPendingPerClient ?? 3;
+    this.#repeatDenialMs = options.repeatDenialMs ?? 30_000;
     this.#now = options.now ?? Date.now;
   }
 
@@ -43,14 +49,16 @@ export class PendingRequests {
    * Shows the request to the user; `decision` settles with their answer, or `deny` on timeout, on close, or when
    * pushed out. `clientKey` names who asks (an OAuth client id, a bridge client's name): a client flooding requests
    * only pushes out its own older ones, and a flood of different clients the oldest, never the newest, request.
+   * A client the user denied moments ago is denied again without asking: clients such as Codex retry at once.
    */
   ask(request: Ask, clientKey: string): { view: PendingClientView; decision: Promise<ClientDecision> } {
     const requestId = randomBytes(12).toString('base64url');
     const now = this.#now();
     const view: PendingClientView = { ...request, requestId, requestedAt: new Date(now).toISOString(), expiresAt: new Date(now + this.#timeoutMs).toISOString() };
+    if (now - (this.#deniedAt.get(clientKey) ?? -Infinity) < this.#repeatDenialMs) return { view, decision: Promise.resolve('deny') };
     this.#makeRoom(clientKey);
     const decision = new Promise<ClientDecision>((resolve) => {
-      const timer = setTimeout(() => this.decide(requestId, 'deny'), this.#timeoutMs);
+      const timer = setTimeout(() => this.#settle(requestId, 'deny'), this.#timeoutMs);
       timer.unref();
       this.#entries.set(requestId, { view, clientKey, resolve, timer });
     });
@@ -58,8 +66,17 @@ export class PendingRequests {
     return { view: { ...view }, decision };
   }
 
-  /** False when no such request waits (decided, expired, or never existed). */
+  /** The user's answer; false when no such request waits (decided, expired, or never existed). */
   decide(requestId: string, decision: ClientDecision): boolean {
+    const clientKey = this.#entries.get(requestId)?.clientKey;
+    if (clientKey === undefined) return false;
+    this.#forgetOldDenials();
+    if (decision === 'deny') this.#deniedAt.set(clientKey, this.#now());
+    else this.#deniedAt.delete(clientKey);
+    return this.#settle(requestId, decision);
+  }
+
+  #settle(requestId: string, decision: ClientDecision): boolean {
     const entry = this.#entries.get(requestId);
     if (!entry) return false;
     this.#entries.delete(requestId);
@@ -84,14 +101,20 @@ export class PendingRequests {
 
   /** Denies everything still waiting. */
   close(): void {
-    for (const requestId of [...this.#entries.keys()]) this.decide(requestId, 'deny');
+    for (const requestId of [...this.#entries.keys()]) this.#settle(requestId, 'deny');
     this.#listeners.clear();
+  }
+
+  // Bounded by the clients denied within the last repeatDenialMs, however many registrations are denied over a day.
+  #forgetOldDenials(): void {
+    const now = this.#now();
+    for (const [clientKey, at] of this.#deniedAt) if (now - at >= this.#repeatDenialMs) this.#deniedAt.delete(clientKey);
   }
 
   #makeRoom(clientKey: string): void {
     const own = [...this.#entries].filter(([, entry]) => entry.clientKey === clientKey);
-    if (own.length >= this.#maxPerClient) this.decide(own[0]![0], 'deny');
-    if (this.#entries.size >= this.#maxPending) this.decide(this.#entries.keys().next().value!, 'deny');
+    if (own.length >= this.#maxPerClient) this.#settle(own[0]![0], 'deny');
+    if (this.#entries.size >= this.#maxPending) this.#settle(this.#entries.keys().next().value!, 'deny');
   }
 
   #changed(): void {

@@ -28,11 +28,30 @@ export async function approveInApp(window: DecisionChannels, authorizationUrl: s
   const request = await pendingFor(window, redirectUri);
   const decided = await window['clients:decide'](request.requestId, decision);
   if (!decided.ok) throw new Error(decided.error.message);
-  await waitUntilDecided(`${page.url}/status`);
-  const last = await browser.follow(`${page.url}/continue`, origin);
+  return { request, ...(await continueToClient(browser, page.url, origin)) };
+}
+
+/**
+ * A browser opens the authorization URL of a client the app answers without asking the user (one just denied):
+ * the app sends it on to the client's redirect URI, through its waiting page only if that was still shown.
+ */
+export async function followDecidedRequest(authorizationUrl: string): Promise<Omit<Approval, 'request'>> {
+  const origin = new URL(authorizationUrl).origin;
+  const browser = new TestBrowser();
+  const page = await browser.follow(authorizationUrl, origin);
+  await page.response.text();
+  if (new URL(page.url).pathname.startsWith('/consent/')) return continueToClient(browser, page.url, origin);
+  const callback = await fetch(page.url);
+  await callback.text();
+  return { redirectedTo: new URL(page.url), callbackStatus: callback.status };
+}
+
+async function continueToClient(browser: TestBrowser, pageUrl: string, origin: string): Promise<Omit<Approval, 'request'>> {
+  await waitUntilDecided(`${pageUrl}/status`);
+  const last = await browser.follow(`${pageUrl}/continue`, origin);
   const callback = await fetch(last.url);
   await callback.text();
-  return { request, redirectedTo: new URL(last.url), callbackStatus: callback.status };
+  return { redirectedTo: new URL(last.url), callbackStatus: callback.status };
 }
 
 async function pendingFor(window: DecisionChannels, redirectUri: string | null): Promise<PendingClientView> {
