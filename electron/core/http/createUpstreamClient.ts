@@ -117,21 +117,34 @@ function readBody(status: number, headers: Record<string, string | string[] | un
     done(undefined, undefined);
     return ignoredBody;
   }
-  const chunks: Buffer[] = [];
-  let received = 0;
+  const bytes = collectBytes(maxBytes);
   let reading = true;
   return {
     write: (chunk) => {
-      if (!reading) return;
-      received += chunk.byteLength;
-      if (received <= maxBytes) return void chunks.push(chunk);
+      if (!reading || bytes.add(chunk)) return;
       reading = false;
       done(undefined, undefined);
     },
     end: () => {
-      if (reading) done(undefined, (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received)).toString('utf8'));
+      if (reading) done(undefined, bytes.text());
     },
     fail: noop, // the request's promise rejects with the error itself
+  };
+}
+
+/** An answer's bytes, kept only up to `maxBytes`: `add` answers false once they passed it. */
+function collectBytes(maxBytes: number): { add(chunk: Buffer): boolean; text(): string } {
+  const chunks: Buffer[] = [];
+  let received = 0;
+  return {
+    add: (chunk) => {
+      received += chunk.byteLength;
+      if (received > maxBytes) return false;
+      chunks.push(chunk);
+      return true;
+    },
+    // One chunk (the usual small answer) is decoded without a copy.
+    text: () => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received)).toString('utf8'),
   };
 }
 
@@ -200,22 +213,19 @@ async function readDecoded(body: Readable, codings: string[], maxBytes: number):
  */
 function readText(stream: Readable, maxBytes: number): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let received = 0;
+    const bytes = collectBytes(maxBytes);
     let settled = false;
-    const settle = (settle: () => void) => {
+    const settle = (outcome: () => void) => {
       if (settled) return;
       settled = true;
       stream.off('data', onData);
-      settle();
+      outcome();
     };
     const onData = (chunk: Buffer) => {
-      received += chunk.byteLength;
-      if (received > maxBytes) return settle(() => resolve(undefined));
-      chunks.push(chunk);
+      if (!bytes.add(chunk)) settle(() => resolve(undefined));
     };
     stream.on('data', onData);
-    finished(stream, (error) => settle(() => (error ? reject(error) : resolve((chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received)).toString('utf8')))));
+    finished(stream, (error) => settle(() => (error ? reject(error) : resolve(bytes.text()))));
   });
 }
 
