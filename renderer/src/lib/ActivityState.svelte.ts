@@ -1,4 +1,4 @@
-import type { ActivityEntryView, ActivityFilter, RendererApi } from '../../../electron/ipc/contract.ts';
+import type { ActivityEntryView, ActivityFilter, RendererApi, Result } from '../../../electron/ipc/contract.ts';
 import { Resource } from './Resource.svelte.ts';
 
 const pageSize = 200;
@@ -25,7 +25,8 @@ export class ActivityState {
 
   constructor(api: RendererApi) {
     this.#api = api;
-    this.entries = new Resource(() => this.#api['activity:list']({ ...this.filter, limit: pageSize }));
+    // Its own load (a "Try again") reads the current filter; this.load() also keeps calls that arrive meanwhile.
+    this.entries = new Resource(() => this.#list(this.filter));
   }
 
   /** A newer load (the filter changed again) owns the list, so an older answer arriving late is dropped. */
@@ -33,7 +34,7 @@ export class ActivityState {
     const arrivals: ActivityEntryView[] = [];
     this.#arrivals = arrivals;
     const filter = this.filter;
-    const result = await this.#api['activity:list']({ ...filter, limit: pageSize });
+    const result = await this.#list(filter);
     if (this.#arrivals !== arrivals) return;
     this.#arrivals = undefined;
     this.entries.accept(result.ok ? { ok: true, value: withArrivals(result.value, arrivals, filter) } : result);
@@ -43,6 +44,10 @@ export class ActivityState {
   setFilter(filter: ActivityFilter): Promise<void> {
     this.filter = filter;
     return this.load();
+  }
+
+  #list(filter: ActivityFilter): Promise<Result<ActivityEntryView[]>> {
+    return this.#api['activity:list']({ ...filter, limit: pageSize });
   }
 
   append(entry: ActivityEntryView): void {
