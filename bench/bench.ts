@@ -11,7 +11,7 @@ import { describeMachine, formatLoad, formatMachine, formatResultsFile, formatTa
 import type { ContenderResult } from './summarize.ts';
 
 const settings = {
-  toolCall: { warmup: 50, calls: 500, memoryCheckpoints: [1_000, 10_000] },
+  toolCall: { warmup: 50, calls: 500, settleAfter: 1_000, settledCalls: 1_000, memoryCheckpoints: [1_000, 10_000] },
   github: { tools: 500, coldStarts: 5, warmup: 10, calls: 200 },
   broker: { warmup: 50, calls: 950, tokenForCalls: 10_000 },
 };
@@ -20,13 +20,15 @@ const targets = { gatewayRatio: 1.8, gatewayP95Ratio: 2, gatewayCpuMs: 1.5, memo
 const keptHeading = '## Before and after';
 
 const notes = [
-  `(a) ${settings.toolCall.warmup} warm-up + ${settings.toolCall.calls} measured calls per contender, round-robin (one call of each per round) so load drift hits all alike. ` +
+  `(a) Two series per contender, round-robin (one call of each per round) so load drift hits all alike: settled, after ${settings.toolCall.settleAfter.toLocaleString('en')} calls each since the processes started, ${settings.toolCall.settledCalls.toLocaleString('en')} measured calls ` +
+    `(the targets are checked on these: the app's server runs all day); and fresh, calls ${settings.toolCall.warmup + 1}–${settings.toolCall.warmup + settings.toolCall.calls} right after start, when V8 is still compiling the hot code (hundreds of optimizing compiles in the gateway, and the clients' and relays' too), shown for context. ` +
     'Upstream: the demo tasks API in its own process; the gateway (`startCore` with a YAML config, from the bundle that ships: dist/core/startCore.js) in its own process; ' +
     'the relay is a bare node:http server that forwards the body over a keep-alive node:http Agent (no MCP), the honest floor for two loopback hops; ' +
+    'the MCP relay (bench/runMcpRelay.ts) is a bare node:http server that answers the SDK client\'s initialize and relays each tools/call the same way, the upstream\'s answer as the one text item (no SDK server, no checks, no access key): the floor for any MCP server over HTTP with the official client; ' +
     'the same query document (`tasks(first: 5)`, no variables, since mcp-graphql forwards `variables` as a string). ' +
-    'Clients: `fetch` for direct and relay, the official SDK `Client` over Streamable HTTP (with an access key from `keys:create`, as /mcp requires) for the gateway and over stdio for mcp-graphql 2.0.4. ' +
+    'Clients: `fetch` for direct and relay, the official SDK `Client` over Streamable HTTP for the MCP relay and the gateway (with an access key from `keys:create`, as /mcp requires) and over stdio for mcp-graphql 2.0.4. ' +
     'The gateway runs with `npm start`\'s node flags (--max-semi-space-size=8) plus --expose-gc for (f).',
-  `(f) the same gateway process and session after (a), alone, sequential calls up to ${settings.toolCall.memoryCheckpoints.join(' and ')} calls in total (warm-up included): RSS as it stands, then the V8 heap right after a forced full GC.`,
+  `(f) the same gateway process and session as (a): after its first ${settings.toolCall.memoryCheckpoints[0]!.toLocaleString('en')} calls (before the settled series), then alone, sequential calls up to ${settings.toolCall.memoryCheckpoints.at(-1)!.toLocaleString('en')} calls in total: RSS as it stands, then the V8 heap right after a forced full GC.`,
   `(b) ${settings.github.coldStarts} fresh \`node bench/runCore.ts\` processes each with an empty compile cache (NODE_COMPILE_CACHE) and data folder, then ${settings.github.coldStarts} restarts that find the caches one earlier run left (inputs unchanged); the run with the median total shown, with its breakdown: from spawn to the first tools/list answered to an SDK client ` +
     '(connect + initialize included). GitHub\'s schema.graphql from @octokit/graphql-schema; operations generated from the Query fields ' +
     '(1–3 levels deep, scalar selections, required arguments as variables, each validated) into a temp folder, one file each. ' +
@@ -91,13 +93,14 @@ function cpu(result: ContenderResult): string {
   return parts.length > 0 ? ` · CPU/call ms: ${parts.join(', ')}` : '';
 }
 
-function toolCallRows({ contenders: [direct, relay, gateway, peer] }: ToolCallResult): Row[] {
+function toolCallRows({ contenders: [direct, relay, mcpRelay, gateway, peer], fresh }: ToolCallResult): Row[] {
   const p50Ratio = gateway!.summary.p50 / direct!.summary.p50;
   const p95Ratio = gateway!.summary.p95 / direct!.summary.p95;
   const hopCpu = gateway!.hopCpuMs;
   return [
     { id: 'a', measurement: 'Direct GraphQL POST (fetch → API)', result: latency(direct!) + cpu(direct!), target: 'baseline' },
     { id: 'a', measurement: 'Same POST via a keep-alive node:http relay (2-hop floor)', result: latency(relay!, direct) + cpu(relay!), target: '(floor)' },
+    { id: 'a', measurement: 'SDK client → bare MCP relay → API (MCP-over-HTTP floor)', result: latency(mcpRelay!, direct) + cpu(mcpRelay!), target: '(floor)' },
     {
       id: 'a', measurement: 'Gateway tool call (SDK client → MCP server → API)', result: latency(gateway!, direct) + cpu(gateway!),
       target: `p50 ≤ ${targets.gatewayRatio}×, p95 ≤ ${targets.gatewayP95Ratio}× direct, p50 ≤ mcp-graphql`,
@@ -105,10 +108,17 @@ function toolCallRows({ contenders: [direct, relay, gateway, peer] }: ToolCallRe
     },
     { id: 'a', measurement: 'mcp-graphql tool call (SDK client → stdio → API)', result: latency(peer!, direct) + cpu(peer!), target: '(peer)' },
     {
-      id: 'a', measurement: 'Gateway CPU per tool call (its own process)', result: hopCpu === undefined ? 'not measured (no /proc)' : `${hopCpu.toFixed(2)} ms (relay floor ${relay!.hopCpuMs?.toFixed(2) ?? '?'} ms)`,
+      id: 'a', measurement: 'Gateway CPU per tool call (its own process)', result: hopCpu === undefined ? 'not measured (no /proc)' : `${hopCpu.toFixed(2)} ms (relay floor ${relay!.hopCpuMs?.toFixed(2) ?? '?'} ms, MCP relay ${mcpRelay!.hopCpuMs?.toFixed(2) ?? '?'} ms)`,
       target: `≤ ${targets.gatewayCpuMs} ms`, ok: hopCpu === undefined ? undefined : hopCpu <= targets.gatewayCpuMs,
     },
+    { id: 'a', measurement: 'The same, fresh processes (their first calls, JIT still compiling)', result: fresh.map(freshResult).join(' · '), target: '(context)' },
   ];
+}
+
+/** One contender of the fresh series, compactly: p50 (ratio to direct) and the CPU of its own middle process. */
+function freshResult(result: ContenderResult, index: number, all: ContenderResult[]): string {
+  const hop = result.hopCpuMs === undefined ? '' : `, hop CPU ${result.hopCpuMs.toFixed(2)} ms`;
+  return `${result.name} p50 ${ms(result.summary.p50)}${index === 0 ? '' : ` (${ratio(result.summary.p50, all[0]!.summary.p50)})`}${hop}`;
 }
 
 function memoryRows({ memory, memoryFailures }: ToolCallResult): Row[] {

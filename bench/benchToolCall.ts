@@ -10,8 +10,13 @@ import { measureInterleaved, type ContenderResult } from './summarize.ts';
 
 export interface ToolCallOptions {
   dir: string;
+  /** Warm-up and measured calls per contender right after the processes start (the JIT still compiling). */
   warmup: number;
   calls: number;
+  /** Calls per contender, counted from the start, after which the settled series is measured (JIT done tiering). */
+  settleAfter: number;
+  /** Measured calls per contender in the settled series: the one the targets are checked on. */
+  settledCalls: number;
   /** Gateway tool calls (counted from its first) after which its RSS and heap are read, e.g. [1000, 10000]. */
   memoryCheckpoints: number[];
 }
@@ -24,6 +29,9 @@ export interface MemoryPoint {
 }
 
 export interface ToolCallResult {
+  /** The first calls of fresh processes: what a user's first minute costs (V8 still compiling hot code). */
+  fresh: ContenderResult[];
+  /** The same contenders after `settleAfter` calls each: what a server that runs all day costs per call. */
   contenders: ContenderResult[];
   memory: MemoryPoint[];
   /** Failed gateway calls during the memory run. */
@@ -36,11 +44,13 @@ export const benchQuery = 'query BenchTasks {\n  tasks(first: 5) {\n    id\n    
 const here = import.meta.dirname;
 
 /**
- * (a) One tool call, four ways, round-robin against the same upstream (the demo tasks API in its own process):
+ * (a) One tool call, five ways, round-robin against the same upstream (the demo tasks API in its own process):
  * a direct GraphQL POST with fetch (the baseline), the same POST through a keep-alive node:http relay process (the
- * floor for two loopback hops), the gateway (SDK client → our MCP server in its own process → the API), and
- * mcp-graphql over stdio (SDK client → its process → the API). Then (f) the gateway alone up to the memory
- * checkpoints.
+ * floor for two loopback hops), the SDK client through a bare MCP relay (the floor for any MCP server over HTTP),
+ * the gateway (SDK client → our MCP server in its own process → the API), and mcp-graphql over stdio (SDK client →
+ * its process → the API): first right after start, then again once every process has served `settleAfter` calls.
+ * (f) reads the gateway's memory after its first 1,000 calls (between the two series) and alone up to the last
+ * checkpoint.
  */
 export async function benchToolCall(options: ToolCallOptions): Promise<ToolCallResult> {
   const closers: (() => Promise<unknown>)[] = [];
@@ -51,6 +61,11 @@ export async function benchToolCall(options: ToolCallOptions): Promise<ToolCallR
     const relay = startChild(path.join(here, 'runRelay.ts'), [url]);
     closers.push(() => relay.stop());
     const { url: relayUrl } = await relay.next<{ event: string; url: string }>('ready');
+    const mcpRelay = startChild(path.join(here, 'runMcpRelay.ts'), [url, benchQuery]);
+    closers.push(() => mcpRelay.stop());
+    const { url: mcpRelayUrl } = await mcpRelay.next<{ event: string; url: string }>('ready');
+    const { client: viaMcpRelay } = await connectHttp(mcpRelayUrl);
+    closers.push(() => viaMcpRelay.close());
     const gateway = await startGateway(options.dir, url);
     closers.push(() => gateway.child.stop());
     const { client: viaGateway } = await connectHttp(gateway.endpoint, gateway.key);
@@ -58,18 +73,21 @@ export async function benchToolCall(options: ToolCallOptions): Promise<ToolCallR
     const { client: viaPeer, pid: peerPid } = await connectStdio(mcpGraphqlScript(), { ENDPOINT: url });
     closers.push(() => viaPeer.close());
     const callGateway = () => callOk(viaGateway, 'BenchTasks', {});
-    const contenders = await measureInterleaved(
-      [
-        { name: 'direct', run: () => postDirect(url) },
-        { name: 'relay', run: () => postDirect(relayUrl), pid: relay.child.pid },
-        { name: 'gateway', run: callGateway, pid: gateway.child.child.pid },
-        { name: 'mcp-graphql', run: () => callOk(viaPeer, 'query-graphql', { query: benchQuery }), pid: peerPid },
-      ],
-      options.warmup,
-      options.calls,
-    );
+    const all = [
+      { name: 'direct', run: () => postDirect(url) },
+      { name: 'relay', run: () => postDirect(relayUrl), pid: relay.child.pid },
+      { name: 'mcp-relay', run: () => callOk(viaMcpRelay, 'BenchTasks', {}), pid: mcpRelay.child.pid },
+      { name: 'gateway', run: callGateway, pid: gateway.child.child.pid },
+      { name: 'mcp-graphql', run: () => callOk(viaPeer, 'query-graphql', { query: benchQuery }), pid: peerPid },
+    ];
+    const fresh = await measureInterleaved(all, options.warmup, options.calls);
+    await measureInterleaved(all, options.settleAfter - options.warmup - options.calls, 0);
+    const [firstCheckpoint, ...laterCheckpoints] = options.memoryCheckpoints;
+    const first = await measureMemory(gateway.child, callGateway, options.settleAfter, [firstCheckpoint!]);
+    const contenders = await measureInterleaved(all, 0, options.settledCalls);
     await viaPeer.close(); // only the gateway runs from here on
-    return { contenders, ...(await measureMemory(gateway.child, callGateway, options.warmup + options.calls, options.memoryCheckpoints)) };
+    const later = await measureMemory(gateway.child, callGateway, options.settleAfter + options.settledCalls, laterCheckpoints);
+    return { fresh, contenders, memory: [...first.memory, ...later.memory], memoryFailures: first.memoryFailures + later.memoryFailures };
   } finally {
     for (const close of closers.reverse()) await close().catch(() => {});
   }
@@ -84,7 +102,7 @@ export async function writeBenchOperation(dir: string): Promise<string> {
 }
 
 /** Calls the gateway sequentially up to each checkpoint (counting the `done` calls so far) and reads its memory there. */
-async function measureMemory(child: BenchChild, call: () => Promise<boolean>, done: number, checkpoints: number[]): Promise<Omit<ToolCallResult, 'contenders'>> {
+async function measureMemory(child: BenchChild, call: () => Promise<boolean>, done: number, checkpoints: number[]): Promise<Pick<ToolCallResult, 'memory' | 'memoryFailures'>> {
   const memory: MemoryPoint[] = [];
   let calls = done;
   let memoryFailures = 0;
