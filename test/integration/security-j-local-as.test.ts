@@ -79,7 +79,7 @@ describe('J: local authorization server', () => {
     expect(server.authority.approvedClients()).toMatchObject([{ name: 'SDK test client', kind: 'oauth', scopes: ['tools:read'] }]);
   });
 
-  it('J1: protected resource metadata names the AS; AS metadata (RFC 8414 and OIDC paths) lists S256, CIMD, registration and revocation, and the code flow only', async () => {
+  it('J1: protected resource metadata names the AS; AS metadata (RFC 8414 and OIDC paths) lists S256, CIMD, registration and revocation, the code flow only, public clients only and the tools scopes', async () => {
     server = await startAuthorityServer();
     for (const prmPath of ['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']) {
       const prm = await (await fetch(`${server.origin}${prmPath}`)).json() as Record<string, unknown>;
@@ -98,6 +98,9 @@ describe('J: local authorization server', () => {
         response_types_supported: ['code'],
       });
       expect(metadata['grant_types_supported']).toEqual(['authorization_code', 'refresh_token']);
+      // Local clients are public: no client secret or key method is offered; /mcp's scopes are listed with the OIDC ones.
+      expect(metadata['token_endpoint_auth_methods_supported']).toEqual(['none']);
+      expect(metadata['scopes_supported']).toEqual(['openid', 'offline_access', 'tools:read', 'tools:write']);
     }
   });
 
@@ -481,6 +484,15 @@ describe('A: local client authentication (the authority\'s part)', () => {
     expect(await mcpStatus(secret)).toBe(200);
     await server.authority.bridgePart['keys:revoke']!('script');
     expect(await mcpStatus(secret)).toBe(401);
+  });
+
+  it('a registered client cannot revoke a token issued to another client (RFC 7009 §2.1)', async () => {
+    server = await startAuthorityServer();
+    const { accessToken } = await approvedTokens();
+    const stranger = await registeredClient();
+    const revoke = await fetch(`${server.origin}/revoke`, { method: 'POST', body: new URLSearchParams({ token: accessToken, client_id: stranger }) });
+    expect(revoke.status).toBe(200); // RFC 7009: the answer does not say whether the token existed
+    expect(await mcpStatus(accessToken)).toBe(200);
   });
 
   it('A7: every principal carries an expiry: the OAuth token\'s own, or a bounded one for keys', async () => {

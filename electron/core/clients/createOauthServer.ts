@@ -71,6 +71,7 @@ export async function createOauthServer(options: OauthServerOptions): Promise<Oa
   await narrowRefreshScopes(provider);
   limitFailedTokenRequests(provider, options.logger);
   rememberIssuedTokens(provider);
+  advertiseResourceScopes(provider);
   provider.on('server_error', (_ctx: unknown, error: Error) => options.logger.error('authorization server error', { error }));
   const consent = createConsentRoutes({ provider, registry: options.registry, pending: options.pending, logger: options.logger, accountId: localAccountId, resources, isUnverifiedClient: options.isUnverifiedClient });
   const callback = provider.callback();
@@ -151,6 +152,8 @@ async function buildConfiguration(options: OauthServerOptions, resources: Set<st
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     scopes: ['openid', 'offline_access'],
     claims: { openid: ['sub'] },
+    // Every local client is public (applyLocalClientPolicy sets `none`): advertise no secret or key based method.
+    clientAuthMethods: ['none'],
     findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: () => ({ sub }) }),
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/consent/${interaction.uid}` },
     routes: { authorization: '/authorize', token: '/token', registration: '/register', revocation: '/revoke', jwks: '/jwks', userinfo: '/userinfo', end_session: '/logout', introspection: '/introspect' },
@@ -170,7 +173,8 @@ async function buildConfiguration(options: OauthServerOptions, resources: Set<st
       userinfo: { enabled: false },
       dPoP: { enabled: false },
       registration: { enabled: true, initialAccessToken: false, issueRegistrationAccessToken: false },
-      revocation: { enabled: true },
+      // RFC 7009 §2.1: a client may revoke only tokens issued to it; another's token is answered 200 and left alone.
+      revocation: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId },
       clientIdMetadataDocument: { enabled: true, ack: 'draft-02', allowFetch: async () => true, allowClient: async () => true },
       resourceIndicators: {
         enabled: true,
@@ -213,6 +217,16 @@ function restrictUnverifiedClients(provider: OidcProvider, isUnverifiedClient: (
     if (isUnverifiedClient(this.clientId)) return isLoopbackRedirectUri(value);
     return allowed.call(this, value);
   };
+}
+
+// oidc-provider lists only its OIDC scopes; a client reading RFC 8414 metadata alone should also see the ones /mcp takes.
+function advertiseResourceScopes(provider: OidcProvider): void {
+  provider.use(async (ctx: OidcKoaContext, next) => {
+    await next();
+    if (ctx.oidc?.route !== 'discovery' || !ctx.body || typeof ctx.body !== 'object') return;
+    const body = ctx.body as { scopes_supported?: string[] };
+    body.scopes_supported = [...new Set([...(body.scopes_supported ?? []), ...allScopes])];
+  });
 }
 
 // Every credential this server issues is scrubbed from whatever leaves the core, and fingerprinted for the test
