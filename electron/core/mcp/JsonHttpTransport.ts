@@ -20,6 +20,8 @@ export interface JsonHttpTransportOptions {
 /** A POST waiting for its answer, and the HTTP response it goes to. */
 interface PendingRequest {
   res: ServerResponse;
+  /** Set once a notification of this request went out: the response became an SSE stream, the answer its last event. */
+  streaming?: boolean;
 }
 
 const sseHeaders = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' };
@@ -33,7 +35,8 @@ const sseHeaders = { 'content-type': 'text/event-stream', 'cache-control': 'no-c
  * What the SDK transport checks, this checks: Accept and Content-Type, a JSON-RPC message shape, re-initialization,
  * the session id, the `MCP-Protocol-Version` header, one GET stream per session. Host, Origin, body size, JSON parsing
  * and batch refusal happen before (serveMcp). Notifications and client responses get 202. Server-initiated messages
- * go to the GET stream; in JSON mode a request's own notifications (progress) have nowhere to go and are dropped.
+ * go to the GET stream. A request's own notifications (progress while a call waits for the user's approval) turn
+ * that POST's answer into an SSE stream, the answer its last event; every other answer stays one JSON body.
  *
  * Message handling (`#receive`) knows nothing of sessions, so a stateless protocol revision (2026-07-28, no
  * initialize) can be served next to this one by a per-request transport built on the same pieces.
@@ -169,6 +172,7 @@ export class JsonHttpTransport implements Transport {
       const pending = this.#pending.get(message.id);
       if (!pending) return;
       this.#pending.delete(message.id);
+      if (pending.streaming) return void pending.res.end(toSseEvent(message));
       const body = serializeMessage(message);
       const length = typeof body === 'string' ? Buffer.byteLength(body) : body.reduce((sum, chunk) => sum + chunk.length, 0);
       const headers = ['content-type', 'application/json', 'content-length', String(length)];
@@ -180,9 +184,24 @@ export class JsonHttpTransport implements Transport {
       pending.res.end(body.at(-1));
       return;
     }
-    // JSON mode: a request's own notifications (progress) cannot be streamed on its POST, as with the SDK transport.
-    if (options?.relatedRequestId !== undefined || !this.#stream) return;
-    this.#stream.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+    if (options?.relatedRequestId !== undefined) return this.#sendOnRequestStream(options.relatedRequestId, message);
+    this.#stream?.write(toSseEvent(message));
+  }
+
+  /**
+   * A message about a request still waiting for its answer goes on that request's own response, which becomes an SSE
+   * stream (the client accepts both, as it must), so clients that never open the GET stream see it too.
+   *
+   * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/transports#sending-messages-to-the-server
+   */
+  #sendOnRequestStream(id: RequestId, message: JSONRPCMessage): void {
+    const pending = this.#pending.get(id);
+    if (!pending) return; // answered already, or its client has gone
+    if (!pending.streaming) {
+      pending.streaming = true;
+      pending.res.writeHead(200, { ...sseHeaders, ...(this.sessionId ? { 'mcp-session-id': this.sessionId } : {}) });
+    }
+    pending.res.write(toSseEvent(message));
   }
 
   /** Ends the GET stream, answers waiting POSTs with "Session not found", and reports the close once. */
@@ -192,8 +211,15 @@ export class JsonHttpTransport implements Transport {
     clearInterval(this.#keepAlive);
     this.#stream?.end();
     this.#stream = undefined;
-    for (const { res } of this.#pending.values()) if (!res.headersSent) sendJsonRpcError(res, 404, -32001, 'Session not found');
+    for (const { res } of this.#pending.values()) {
+      if (res.headersSent) res.end(); // a request's SSE stream: it ends without an answer, as the session did
+      else sendJsonRpcError(res, 404, -32001, 'Session not found');
+    }
     this.#pending.clear();
     this.onclose?.();
   }
+}
+
+function toSseEvent(message: JSONRPCMessage): string {
+  return `event: message\ndata: ${JSON.stringify(message)}\n\n`;
 }

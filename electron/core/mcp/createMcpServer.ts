@@ -1,5 +1,5 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { ListToolsRequestSchema, type CallToolRequest, type CallToolResult, type ProgressToken } from '@modelcontextprotocol/sdk/types.js';
+import { ListToolsRequestSchema, type CallToolRequest, type CallToolResult, type ProgressToken, type ServerNotification } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Principal } from '../clients/LocalAuthority.ts';
 import { errorResult } from '../graphql/toToolResult.ts';
@@ -48,7 +48,7 @@ export function createMcpServer(gateway: ToolGateway, options: CreateMcpServerOp
     const principal = options.principal();
     if (!principal) return errorResult('This client is no longer approved in GraphQL MCP Desktop.');
     const progressToken = params._meta?.progressToken;
-    const onProgress = progressToken === undefined ? undefined : reportProgress(server, progressToken, options.logger);
+    const onProgress = progressToken === undefined ? undefined : reportProgress(extra.sendNotification, progressToken, options.logger);
     return gateway.call(principal, params.name, params.arguments ?? {}, extra.signal, onProgress);
   });
   return server;
@@ -57,16 +57,16 @@ export function createMcpServer(gateway: ToolGateway, options: CreateMcpServerOp
 /**
  * Progress for a call whose client asked for it: each report counts `progress` up (it must increase), so a client
  * that resets its request timeout on progress keeps waiting while the user decides (the wait outlasts its 60 s).
- * Sent as a session message, not tied to the request: in JSON mode the HTTP transport has no stream for a request's
- * own notifications, while the session's GET stream (and the bridge socket) carry it to the SDK client all the same.
+ * Sent as the request's own notification: over HTTP on that request's response stream (the transport turns it into
+ * SSE), over the stdio bridge on its socket.
  *
  * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/utilities/progress
  */
-function reportProgress(server: Server, progressToken: ProgressToken, logger: Logger | undefined): (message: string) => void {
+function reportProgress(send: (notification: ServerNotification) => Promise<void>, progressToken: ProgressToken, logger: Logger | undefined): (message: string) => void {
   let progress = 0;
   return (message) => {
     progress += 1;
-    server.notification({ method: 'notifications/progress', params: { progressToken, progress, message } })
+    send({ method: 'notifications/progress', params: { progressToken, progress, message } })
       .catch((error: unknown) => logger?.debug('progress notification not sent', { error }));
   };
 }

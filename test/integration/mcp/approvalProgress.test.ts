@@ -40,9 +40,8 @@ beforeAll(async () => {
   const catalog = createTestCatalog(api.url);
   catalog.setTools([addTaskTool]);
   served = await serveTestMcp(catalog, { gateway: { beforeCall: createApprovalHook({ gate, kindOf: () => 'operation' }) } });
+  // Progress travels on the call's own response stream: the client's GET stream (open or not) plays no part.
   client = await connectClient(served.mcp.url, served.token);
-  // Progress travels on the session's GET stream, which the SDK client opens right after initialize.
-  while (!served.mcp.liveSessions().some((session) => session.listening)) await new Promise((resolve) => setTimeout(resolve, 10));
   // The same gateway behind the stdio bridge, as Claude Desktop reaches the app (`--stdio` relay as a child process).
   home = await makeTempHome();
   const authority = createBridgeAuthority();
@@ -96,6 +95,36 @@ describe('a destructive call waiting for approval keeps an MCP client waiting wi
     expect(updates[0]!.message).toContain('Waiting for the user to allow test_add_task in GraphQL MCP Desktop');
     // The spec wants progress to increase with every notification.
     expect(updates.every((update, index) => index === 0 || update.progress > updates[index - 1]!.progress)).toBe(true);
+  });
+
+  it('over HTTP, progress goes on the call\'s own POST response, which becomes an SSE stream ending with the answer (no GET stream needed)', async () => {
+    api.reset();
+    const headers = { ...served.auth, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const post = (body: unknown, sessionId?: string) => fetch(served.mcp.url, { method: 'POST', headers: { ...headers, ...(sessionId ? { 'mcp-session-id': sessionId } : {}) }, body: JSON.stringify(body) });
+    const initialized = await post({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+    const sessionId = initialized.headers.get('mcp-session-id')!;
+    await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, sessionId);
+    const callParams = { name: 'test_add_task', arguments: { title: 'Raw' }, _meta: { progressToken: 'p1' } };
+    const response = await post({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: callParams }, sessionId);
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const events: { method?: string; id?: number; params?: { progressToken?: string }; result?: CallToolResult }[] = [];
+    const decoder = new TextDecoder();
+    let buffered = '';
+    for await (const chunk of response.body!) {
+      buffered += decoder.decode(chunk, { stream: true });
+      for (let end = buffered.indexOf('\n\n'); end >= 0; end = buffered.indexOf('\n\n')) {
+        events.push(JSON.parse(buffered.slice(0, end).split('\n').find((line) => line.startsWith('data: '))!.slice(6)));
+        buffered = buffered.slice(end + 2);
+        if (events.length === 1) gate.decide(gate.pending()[0]!.id, 'allow-once');
+      }
+    }
+    expect(events[0]).toMatchObject({ method: 'notifications/progress', params: { progressToken: 'p1' } });
+    expect(events.at(-1)).toMatchObject({ id: 2, result: { content: [{ type: 'text' }] } });
+    expect(events.at(-1)!.result!.isError).toBeUndefined();
+    expect(mutationsSent()).toBe(1);
+    // A call that sends no progress is still answered with one JSON body.
+    const plain = await post({ jsonrpc: '2.0', id: 3, method: 'tools/list' }, sessionId);
+    expect(plain.headers.get('content-type')).toBe('application/json');
   });
 
   it('a call the user never decides ends with the approval timeout\'s refusal, not the client\'s timeout, and sends nothing', async () => {
