@@ -83,10 +83,13 @@ describe('issue 7: messages', () => {
     expect(app.stderr()).not.toContain('demo');
   });
 
-  it('a port in use says which process to look for and how to pick another port', async () => {
-    const { port } = await listening();
+  it('B9: a port another process holds: the app exits saying which process to look for and how to pick another port, never reports serving there, and that process gets no request', async () => {
+    const requests: string[] = [];
+    const { port } = await listening((req, res) => void (requests.push(`${req.method} ${req.url}`), res.end()));
     const app = start(['--config', writeConfig('port', { port })]);
     expect(await app.exit).toBe(1);
+    expect(app.stdout()).not.toContain('MCP endpoint');
+    expect(requests).toEqual([]);
     expect(app.stderr()).toContain(`Port ${port} on 127.0.0.1 is already in use`);
     expect(app.stderr()).toMatch(/another GraphQL MCP Desktop/);
     expect(app.stderr()).toMatch(/lsof -nP -iTCP:\d+ -sTCP:LISTEN|netstat -ano/);
