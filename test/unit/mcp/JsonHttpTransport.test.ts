@@ -107,6 +107,38 @@ describe('JsonHttpTransport', () => {
     expect(errors).toEqual([]);
   });
 
+  it('turns a request\'s answer into an SSE stream when a notification of that request goes out first; the answer is its last event', async () => {
+    const harness = await startHarness();
+    await post(harness.url, initialize);
+    let release!: () => void;
+    harness.gate = new Promise((resolve) => (release = resolve));
+    const answer = post(harness.url, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { text: 'x' } } }, session);
+    await expect.poll(() => harness.transport.pendingCount).toBe(1);
+    const progress = { jsonrpc: '2.0' as const, method: 'notifications/progress', params: { progressToken: 't', progress: 1 } };
+    await harness.transport.send(progress, { relatedRequestId: 2 });
+    await harness.transport.send({ ...progress, params: { progressToken: 't', progress: 9 } }, { relatedRequestId: 99 }); // no such request: dropped
+    release();
+    const response = await answer;
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    expect(response.headers.get('mcp-session-id')).toBe('session-1');
+    const events = (await response.text()).split('\n\n').filter(Boolean).map((event) => JSON.parse(event.split('data: ')[1]!));
+    expect(events).toEqual([progress, { jsonrpc: '2.0', id: 2, result: { content: [{ type: 'text', text: 'x' }] } }]);
+    expect(harness.transport.pendingCount).toBe(0);
+  });
+
+  it('ends a request\'s SSE stream when the session closes before the answer', async () => {
+    const harness = await startHarness();
+    await post(harness.url, initialize);
+    harness.gate = new Promise(() => {}); // never answers
+    const answer = post(harness.url, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { text: 'x' } } }, session);
+    await expect.poll(() => harness.transport.pendingCount).toBe(1);
+    await harness.transport.send({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 't', progress: 1 } }, { relatedRequestId: 2 });
+    await harness.transport.close();
+    const text = await (await answer).text();
+    expect(text.split('\n\n').filter(Boolean)).toHaveLength(1);
+    expect(harness.transport.pendingCount).toBe(0);
+  });
+
   it('answers notifications with 202 and no body', async () => {
     const harness = await startHarness();
     await post(harness.url, initialize);
