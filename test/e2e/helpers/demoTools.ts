@@ -1,16 +1,17 @@
 // The demo's tools as the core generates them (input schemas from operations/ and the demo schemas), for the window's tests.
+// test/integration/demoToolsSnapshot.test.ts proves `generatedDemoTools` still equals the core's tools:list; to refresh it, run
+// that test with DUMP=<file> and paste the file here.
 import type { ToolView } from '../../../electron/ipc/contract.ts';
 
-export const demoTools: ToolView[] = [
+export const generatedDemoTools: ToolView[] = [
   {
     "name": "CreateTask",
     "api": "tasks",
+    "kind": "operation",
     "title": "Create task",
     "description": "Creates a task in a project. Returns the new task.",
-    "kind": "operation",
     "readOnly": false,
     "destructive": true,
-    "enabled": true,
     "inputSchema": {
       "type": "object",
       "properties": {
@@ -59,6 +60,11 @@ export const demoTools: ToolView[] = [
               ]
             },
             "dueAt": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "format": "date-time",
               "description": "DateTime scalar: An ISO-8601 date and time with a time zone, for example 2026-11-30T09:00:00Z."
             },
             "tags": {
@@ -79,17 +85,17 @@ export const demoTools: ToolView[] = [
           "additionalProperties": false
         }
       }
-    }
+    },
+    "enabled": true
   },
   {
     "name": "FindUser",
     "api": "tasks",
+    "kind": "operation",
     "title": "Find user",
     "description": "Looks up one user by id or by e-mail address (give exactly one).",
-    "kind": "operation",
     "readOnly": true,
     "destructive": false,
-    "enabled": true,
     "inputSchema": {
       "type": "object",
       "properties": {
@@ -133,17 +139,17 @@ export const demoTools: ToolView[] = [
           "additionalProperties": false
         }
       }
-    }
+    },
+    "enabled": true
   },
   {
     "name": "GetProject",
     "api": "tasks",
+    "kind": "operation",
     "title": "Get project",
     "description": "Query.project: One project by id, or null when there is none.",
-    "kind": "operation",
     "readOnly": true,
     "destructive": false,
-    "enabled": true,
     "inputSchema": {
       "type": "object",
       "properties": {
@@ -158,17 +164,17 @@ export const demoTools: ToolView[] = [
         "id"
       ],
       "additionalProperties": false
-    }
+    },
+    "enabled": true
   },
   {
     "name": "ListProjects",
     "api": "tasks",
+    "kind": "operation",
     "title": "List projects",
     "description": "Lists all projects with their open tasks, so you can see what each team is working on.",
-    "kind": "operation",
     "readOnly": true,
     "destructive": false,
-    "enabled": true,
     "inputSchema": {
       "type": "object",
       "properties": {
@@ -188,17 +194,17 @@ export const demoTools: ToolView[] = [
         }
       },
       "additionalProperties": false
-    }
+    },
+    "enabled": true
   },
   {
     "name": "SearchTasks",
     "api": "tasks",
+    "kind": "operation",
     "title": "Search tasks",
     "description": "Finds tasks with a filter tree (combine conditions with and/or/not), sorted and limited.",
-    "kind": "operation",
     "readOnly": true,
     "destructive": false,
-    "enabled": true,
     "inputSchema": {
       "type": "object",
       "properties": {
@@ -245,9 +251,19 @@ export const demoTools: ToolView[] = [
           "description": "A time window; either end may be left open.",
           "properties": {
             "from": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "format": "date-time",
               "description": "DateTime scalar: An ISO-8601 date and time with a time zone, for example 2026-11-30T09:00:00Z."
             },
             "to": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "format": "date-time",
               "description": "DateTime scalar: An ISO-8601 date and time with a time zone, for example 2026-11-30T09:00:00Z."
             }
           },
@@ -359,17 +375,17 @@ export const demoTools: ToolView[] = [
           "additionalProperties": false
         }
       }
-    }
+    },
+    "enabled": true
   },
   {
     "name": "UpdateTaskStatus",
     "api": "tasks",
+    "kind": "operation",
     "title": "Update task status",
     "description": "Moves a task to another status (TODO, IN_PROGRESS or DONE).",
-    "kind": "operation",
     "readOnly": false,
     "destructive": true,
-    "enabled": true,
     "inputSchema": {
       "type": "object",
       "properties": {
@@ -395,17 +411,104 @@ export const demoTools: ToolView[] = [
         "status"
       ],
       "additionalProperties": false
-    }
+    },
+    "enabled": true
+  },
+  {
+    "name": "introspect",
+    "api": "tasks",
+    "kind": "introspection",
+    "title": "Describe a tasks GraphQL type",
+    "description": "Describes a type of the tasks GraphQL API by name (e.g. Query, Mutation or a type from search): fields with arguments and descriptions, as compact SDL. depth 2-3 also describes the types its fields return.",
+    "readOnly": true,
+    "destructive": false,
+    "inputSchema": {
+      "type": "object",
+      "properties": {
+        "type": {
+          "type": "string",
+          "pattern": "^[_A-Za-z][_0-9A-Za-z]*$",
+          "description": "The type name, e.g. Query"
+        },
+        "depth": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 3,
+          "default": 1,
+          "description": "Also describe the types its fields refer to, this many hops deep"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "additionalProperties": false
+    },
+    "enabled": true
+  },
+  {
+    "name": "search",
+    "api": "tasks",
+    "kind": "introspection",
+    "title": "Search the tasks GraphQL schema",
+    "description": "Searches the tasks GraphQL schema for types and fields by words (e.g. \"pull request review\"); best matches first, one line each as Type.field(args): Type # description.",
+    "readOnly": true,
+    "destructive": false,
+    "inputSchema": {
+      "type": "object",
+      "properties": {
+        "query": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200,
+          "description": "Words to look for in type and field names and descriptions"
+        },
+        "limit": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 50,
+          "default": 10
+        }
+      },
+      "required": [
+        "query"
+      ],
+      "additionalProperties": false
+    },
+    "enabled": true
+  },
+  {
+    "name": "validate",
+    "api": "tasks",
+    "kind": "introspection",
+    "title": "Validate a tasks GraphQL operation",
+    "description": "Checks a GraphQL operation text against the tasks schema without running it; answers \"valid\" or line:column errors.",
+    "readOnly": true,
+    "destructive": false,
+    "inputSchema": {
+      "type": "object",
+      "properties": {
+        "operation": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 100000,
+          "description": "GraphQL operation text"
+        }
+      },
+      "required": [
+        "operation"
+      ],
+      "additionalProperties": false
+    },
+    "enabled": true
   },
   {
     "name": "directory_ListPeople",
     "api": "directory",
+    "kind": "operation",
     "title": "List people",
     "description": "Lists people in the company directory, optionally only one team's.",
-    "kind": "operation",
     "readOnly": true,
     "destructive": false,
-    "enabled": true,
     "inputSchema": {
       "type": "object",
       "properties": {
@@ -417,54 +520,97 @@ export const demoTools: ToolView[] = [
         }
       },
       "additionalProperties": false
-    }
+    },
+    "enabled": true
   },
   {
-    "name": "introspect",
-    "api": "tasks",
-    "title": "Introspect tasks schema",
-    "description": "Describes a type of the tasks schema by name.",
+    "name": "directory_introspect",
+    "api": "directory",
     "kind": "introspection",
+    "title": "Describe a directory GraphQL type",
+    "description": "Describes a type of the directory GraphQL API by name (e.g. Query, Mutation or a type from search): fields with arguments and descriptions, as compact SDL. depth 2-3 also describes the types its fields return.",
     "readOnly": true,
     "destructive": false,
-    "enabled": true,
     "inputSchema": {
       "type": "object",
       "properties": {
-        "typeName": {
+        "type": {
           "type": "string",
-          "description": "A type name, e.g. Task"
+          "pattern": "^[_A-Za-z][_0-9A-Za-z]*$",
+          "description": "The type name, e.g. Query"
+        },
+        "depth": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 3,
+          "default": 1,
+          "description": "Also describe the types its fields refer to, this many hops deep"
         }
       },
       "required": [
-        "typeName"
+        "type"
       ],
       "additionalProperties": false
-    }
+    },
+    "enabled": true
   },
   {
-    "name": "search",
-    "api": "tasks",
-    "title": "Search tasks schema",
-    "description": "Finds types and fields of the tasks schema by words.",
+    "name": "directory_search",
+    "api": "directory",
     "kind": "introspection",
+    "title": "Search the directory GraphQL schema",
+    "description": "Searches the directory GraphQL schema for types and fields by words (e.g. \"pull request review\"); best matches first, one line each as Type.field(args): Type # description.",
     "readOnly": true,
     "destructive": false,
-    "enabled": false,
     "inputSchema": {
       "type": "object",
       "properties": {
-        "terms": {
-          "type": "array",
-          "items": {
-            "type": "string"
-          }
+        "query": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200,
+          "description": "Words to look for in type and field names and descriptions"
+        },
+        "limit": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 50,
+          "default": 10
         }
       },
       "required": [
-        "terms"
+        "query"
       ],
       "additionalProperties": false
-    }
+    },
+    "enabled": true
+  },
+  {
+    "name": "directory_validate",
+    "api": "directory",
+    "kind": "introspection",
+    "title": "Validate a directory GraphQL operation",
+    "description": "Checks a GraphQL operation text against the directory schema without running it; answers \"valid\" or line:column errors.",
+    "readOnly": true,
+    "destructive": false,
+    "inputSchema": {
+      "type": "object",
+      "properties": {
+        "operation": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 100000,
+          "description": "GraphQL operation text"
+        }
+      },
+      "required": [
+        "operation"
+      ],
+      "additionalProperties": false
+    },
+    "enabled": true
   }
 ];
+
+// One tool switched off, as a user may do in the Tools view, so the window's tests and screenshots show both states.
+export const demoTools: ToolView[] = generatedDemoTools.map((tool) => (tool.name === 'search' ? { ...tool, enabled: false } : tool));
