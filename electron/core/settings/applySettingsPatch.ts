@@ -2,10 +2,11 @@ import path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import type { NewApiSettings, SettingsPatch } from '../../ipc/contract.ts';
 import { AppError } from '../errors.ts';
+import { keepUntouchedLines } from './keepUntouchedLines.ts';
 
 /**
  * Writes a settings change into the config's YAML text through the yaml package's Document API, so comments, key
- * order and the untouched values stay as the user wrote them. Pure; the caller validates the result with
+ * order and the untouched values stay as the user wrote them, and untouched lines keep their exact text. Pure; the caller validates the result with
  * parseConfig like any other edit. APIs are matched by name: removed ones first, then changed, then new ones
  * appended at the end of `apis`.
  * @see https://eemeli.org/yaml/#documents
@@ -20,7 +21,8 @@ export function applySettingsPatch(text: string, patch: SettingsPatch): string {
   for (const api of patch.apis ?? []) patchApi(doc, api);
   for (const api of patch.addApis ?? []) addApi(doc, api);
   if (patch.signIn !== undefined) patchSignIn(doc, patch.signIn);
-  return doc.toString();
+  // Lines the change did not touch keep the user's own spacing, not the Document API's.
+  return keepUntouchedLines(text, parseDocument(text).toString(), doc.toString());
 }
 
 /** The overrides given replace the file's: an API left out follows the default again. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { applySettingsPatch, describeOperationSource } from '../../../electron/core/settings/applySettingsPatch.ts';
 
 const text = `# team config
@@ -72,7 +73,35 @@ signIn:`);
     expect(out).not.toContain('approvals');
     expect(out).toContain('  - name: shop\n    endpoint: https://shop.example/graphql # production\n');
     expect(() => applySettingsPatch(withSignIn, { removeApis: ['billing'] })).toThrow(/No API named "billing"/);
-    expect(applySettingsPatch(text, { removeApis: ['tasks'] })).toMatch(/^# team config\n[\s\S]*# production\n[^]*\.\/ops \]\n$/);
+    expect(applySettingsPatch(text, { removeApis: ['tasks'] })).toBe(text.split('  - name: tasks')[0]);
+  });
+
+  it('keeps the exact text of every line the change does not touch, spacing and quotes included', () => {
+    const spaced = `# spaced by hand
+server:   { port: 47320 }   # fixed port
+
+apis:
+  - name: shop        # the shop
+    endpoint: "https://shop.example/graphql"
+    schema: {file: ./shop.graphql}
+    operations: [ ./ops ]
+    headers:
+      x-team:    mcp
+`;
+    const out = applySettingsPatch(spaced, { apis: [{ name: 'shop', mutations: 'explicit' }] });
+    expect(out).toBe(`${spaced}    mutations: explicit\n`);
+    const moved = applySettingsPatch(spaced, { port: 8080 });
+    expect(moved.split('\n').filter((line, index) => line !== spaced.split('\n')[index])).toEqual(['server: { port: 8080 } # fixed port']);
+  });
+
+  it('falls back to the Document API\'s spacing when the user\'s lines would not fit with the new ones (4-space indentation)', () => {
+    const wide = 'apis:\n    -   name: shop\n        endpoint: https://shop.example/graphql\n        schema: { file: ./shop.graphql }\n';
+    const out = applySettingsPatch(wide, { addApis: [{ name: 'tasks', endpoint: 'https://t.example/graphql', schema: { file: './t.graphql' }, operations: [], mutations: 'none', tokenStrategy: 'none' }] });
+    expect(parse(out)).toEqual({ apis: [
+      { name: 'shop', endpoint: 'https://shop.example/graphql', schema: { file: './shop.graphql' } },
+      { name: 'tasks', endpoint: 'https://t.example/graphql', schema: { file: './t.graphql' } },
+    ] });
+    expect(out.startsWith('apis:\n  - name: shop\n    endpoint:')).toBe(true); // mixing both indentations would not parse
   });
 
   it('drops an approval override the patch leaves out, so that API follows the default again', () => {
