@@ -6,14 +6,15 @@ import { keepUntouchedLines } from './keepUntouchedLines.ts';
 
 /**
  * Writes a settings change into the config's YAML text through the yaml package's Document API, so comments, key
- * order and the untouched values stay as the user wrote them, and untouched lines keep their exact text. Pure; the caller validates the result with
- * parseConfig like any other edit. APIs are matched by name: removed ones first, then changed, then new ones
- * appended at the end of `apis`.
+ * order and the untouched values stay as the user wrote them, and untouched lines keep their exact text. Pure; the
+ * caller validates the result with parseConfig like any other edit. APIs are matched by name: removed ones first,
+ * then changed, then new ones appended at the end of `apis`.
  * @see https://eemeli.org/yaml/#documents
  */
 export function applySettingsPatch(text: string, patch: SettingsPatch): string {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) throw new AppError('CONFIG_INVALID', `The config file does not parse (${doc.errors[0]!.message.split('\n')[0]}); fix it in an editor first`);
+  const unchanged = doc.toString(); // the file as the Document API prints it, before the edit
   if (patch.port !== undefined) doc.setIn(['server', 'port'], patch.port);
   if (patch.approvals?.default !== undefined) doc.setIn(['approvals', 'default'], patch.approvals.default);
   if (patch.approvals?.apis !== undefined) patchApprovalApis(doc, patch.approvals.apis);
@@ -22,7 +23,7 @@ export function applySettingsPatch(text: string, patch: SettingsPatch): string {
   for (const api of patch.addApis ?? []) addApi(doc, api);
   if (patch.signIn !== undefined) patchSignIn(doc, patch.signIn);
   // Lines the change did not touch keep the user's own spacing, not the Document API's.
-  return keepUntouchedLines(text, parseDocument(text).toString(), doc.toString());
+  return keepUntouchedLines(text, unchanged, doc.toString());
 }
 
 /** The overrides given replace the file's: an API left out follows the default again. */
