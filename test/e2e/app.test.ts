@@ -1,32 +1,26 @@
 // The real app in headless mode (real core, demo IdP, demo APIs, local authorization server) driven through its window
 // in Chromium, as a user would, with the official MCP SDK client connecting through OAuth.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { waitForOutput } from '../helpers/waitForOutput.ts';
 import { expect, test, type BrowserContext, type Page } from 'playwright/test';
 import { MemoryOAuthProvider } from '../helpers/clients/MemoryOAuthProvider.ts';
 import { beginAuthorization, finishAuthorization, startRedirectReceiver } from './helpers/sdkOAuthClient.ts';
+import { startHeadlessApp, type HeadlessApp } from './helpers/startHeadlessApp.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const screenshotDir = path.join(root, 'test-results', 'screenshots');
 const clientName = 'e2e SDK client';
-let app: ChildProcessWithoutNullStreams;
-let output = '';
-let home: string;
+let app: HeadlessApp;
 let context: BrowserContext;
 let page: Page;
 let endpoint: string;
 let client: Client;
 
 /** The first group of what the app printed matching `pattern` (the app's output is how a user finds its URLs). */
-async function printed(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-  return (await waitForOutput(() => output, pattern, timeoutMs))[1] ?? '';
-}
+const printed = (pattern: RegExp, timeoutMs?: number) => app.printed(pattern, timeoutMs);
 
 async function go(view: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: new RegExp(`^${view}`) }).click();
@@ -46,11 +40,8 @@ const approvedClient = () => page.getByRole('region', { name: 'Approved clients'
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async ({ browser }) => {
-  home = mkdtempSync(path.join(os.tmpdir(), 'gmd-e2e-'));
   // `npm start` as a newcomer runs it: no config file, so the built-in demo.
-  app = spawn(process.execPath, ['scripts/start.ts'], { cwd: root, env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local/share') } });
-  app.stdout.on('data', (chunk) => { output += chunk; });
-  app.stderr.on('data', (chunk) => { output += chunk; });
+  app = startHeadlessApp('gmd-e2e-');
   mkdirSync(screenshotDir, { recursive: true });
   context = await browser.newContext({ viewport: { width: 1200, height: 860 } });
   page = await context.newPage();
@@ -59,12 +50,9 @@ test.beforeAll(async ({ browser }) => {
 test.afterAll(async () => {
   await client?.close().catch(() => {});
   await context?.close();
-  const exited = new Promise((resolve) => app.once('exit', resolve));
-  app.kill('SIGTERM');
-  await exited;
+  await app.stop();
   // What the app printed, for a failure's post-mortem (it never prints secrets: the scrubbed logger).
-  writeFileSync(path.join(root, 'test-results', 'app-e2e-output.log'), output);
-  rmSync(home, { recursive: true, force: true });
+  writeFileSync(path.join(root, 'test-results', 'app-e2e-output.log'), app.output());
 });
 
 test('a newcomer signs in once through the demo IdP and sees the sign-in address, tools and the audience warning', async () => {
@@ -228,7 +216,7 @@ test('Connect a client writes Cursor\'s config in one click', async () => {
   await cursor.getByRole('button', { name: 'Write config' }).click();
   await expect(cursor.getByRole('status').filter({ hasText: 'Written to' })).toBeVisible();
   await expect(cursor.getByTestId('setup-state')).toHaveText('configured');
-  expect(JSON.parse(readFileSync(path.join(home, '.cursor', 'mcp.json'), 'utf8'))).toMatchObject({ mcpServers: { 'graphql': { url: endpoint } } });
+  expect(JSON.parse(readFileSync(path.join(app.home, '.cursor', 'mcp.json'), 'utf8'))).toMatchObject({ mcpServers: { 'graphql': { url: endpoint } } });
   await shot('app-connect');
 });
 

@@ -1,28 +1,19 @@
 // Settings through the window against the real headless core with a config file: a change is validated, written back
 // to the YAML file with its comments kept, and applied without a restart; a refused value is shown at its field.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { waitForOutput } from '../helpers/waitForOutput.ts';
 import { expect, test } from 'playwright/test';
+import { startHeadlessApp, type HeadlessApp } from './helpers/startHeadlessApp.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-let app: ChildProcessWithoutNullStreams;
-let output = '';
-let home: string;
+let app: HeadlessApp;
 let configFile: string;
 
-/** The first group of what the app printed matching `pattern` (the app's output is how a user finds its URLs). */
-async function printed(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-  return (await waitForOutput(() => output, pattern, timeoutMs))[1] ?? '';
-}
-
 test.beforeAll(() => {
-  home = mkdtempSync(path.join(os.tmpdir(), 'gmd-e2e-settings-'));
-  configFile = path.join(home, 'config.yaml');
-  writeFileSync(configFile, `# Written by the e2e test: the window's edits must keep this comment.
+  app = startHeadlessApp('gmd-e2e-settings-', (home) => {
+    configFile = path.join(home, 'config.yaml');
+    writeFileSync(configFile, `# Written by the e2e test: the window's edits must keep this comment.
 server:
   port: 0 # any free port
 apis:
@@ -32,20 +23,16 @@ apis:
     operations: [${path.join(root, 'operations/tasks')}]
     mutations: explicit # CreateTask and UpdateTaskStatus are tools
 `);
-  app = spawn(process.execPath, ['scripts/start.ts', '--config', configFile], { cwd: root, env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local/share') } });
-  app.stdout.on('data', (chunk) => { output += chunk; });
-  app.stderr.on('data', (chunk) => { output += chunk; });
+    return ['--config', configFile];
+  });
 });
 
 test.afterAll(async () => {
-  const exited = new Promise((resolve) => app.once('exit', resolve));
-  app.kill('SIGTERM');
-  await exited;
-  rmSync(home, { recursive: true, force: true });
+  await app.stop();
 });
 
 test('a setting changed in the window is written to the config file with its comments and applied without a restart', async ({ page }) => {
-  await page.goto(`${await printed(/Window: (\S+)/)}#/tools`);
+  await page.goto(`${await app.printed(/Window: (\S+)/)}#/tools`);
   await expect(page.getByRole('list', { name: 'Tools of API tasks' })).toContainText('CreateTask');
 
   await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Settings' }).click();
@@ -73,7 +60,7 @@ test('a setting changed in the window is written to the config file with its com
 });
 
 test('sign-in is refused at its field, and an API added in the window serves its tools until it is removed, without a restart', async ({ page }) => {
-  await page.goto(`${await printed(/Window: (\S+)/)}#/settings`);
+  await page.goto(`${await app.printed(/Window: (\S+)/)}#/settings`);
   await expect(page.getByText(`Saved to ${configFile}`)).toBeVisible();
   await page.getByLabel('Issuer').fill('http://login.example.com');
   await page.getByLabel('Client ID').fill('graphql-mcp-desktop');
