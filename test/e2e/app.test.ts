@@ -106,6 +106,9 @@ test('the SDK client connects through OAuth and is approved in the window', asyn
     await request.getByRole('button', { name: 'Allow read-write' }).click();
 
     await finishAuthorization(provider, endpoint, await receiver.received);
+    // What the user sees; waiting for it also keeps close() out of a navigation commit (Chromium can then drop the
+    // close: playwright#41900).
+    await expect(browserPage.locator('body')).toContainText('you can close this page');
     await browserPage.close();
     client = new Client({ name: 'e2e-sdk', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(endpoint), { authProvider: provider }));
