@@ -351,6 +351,27 @@ for (let i = 0; ; i += 1) { await createKey(registry, 'key-' + process.pid + '-'
     expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await token({ grant_type: 'refresh_token', refresh_token: good.refreshToken, client_id: good.clientId })).status).toBe(200);
   });
+
+  it('J14: a process spending the loopback address\'s bearer limit does not keep a client with an expired token from its 401 and refresh', async () => {
+    server = await startAuthorityServer({ accessTokenTtlSeconds: 1, maxFailuresPerSource: 3 });
+    const client = await approvedTokens();
+    await expect.poll(() => mcpStatus(client.accessToken), { timeout: 5_000, interval: 250 }).toBe(401);
+    const rogue = [];
+    for (let i = 0; i < 5; i += 1) rogue.push(await mcpStatus(randomBytes(32).toString('base64url')));
+    expect(rogue.at(-1)).toBe(429);
+
+    const expired = await fetch(server.mcpUrl, { headers: { authorization: `Bearer ${client.accessToken}` } });
+    expect(expired.status).toBe(401);
+    expect(expired.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    const refreshed = await token({ grant_type: 'refresh_token', refresh_token: client.refreshToken, client_id: client.clientId });
+    expect(refreshed.status).toBe(200);
+    expect(await mcpStatus(refreshed.body.access_token as string)).toBe(200);
+    // Recognized tokens buy no extra attempts: the client's own failures have the same limit (the poll's 401 and the
+    // check above were its first two).
+    const own = [];
+    for (let i = 0; i < 3; i += 1) own.push(await mcpStatus(client.accessToken));
+    expect(own).toEqual([401, 429, 429]);
+  });
 });
 
 describe('J9: Client ID Metadata Documents', () => {

@@ -27,7 +27,7 @@ export interface LocalAuthorityOptions {
   watch?: boolean;
   /** How often the registry file is polled for such edits; default 500 ms. */
   pollMs?: number;
-  /** Failed bearer checks allowed per source address per minute before 429 (default 60). */
+  /** Failed bearer checks allowed per source address (per client for its own expired tokens) per minute before 429 (default 60). */
   maxFailuresPerSource?: number;
   /**
    * Fetches Client ID Metadata Documents; default `globalThis.fetch` behind oidc-provider's guard against private and
@@ -46,6 +46,12 @@ export interface LocalAuthorityService extends LocalAuthority {
   /** `clients:pending`, `clients:decide`, `clients:revoke`, `clients:setTools`, `keys:*` and `clients:pending-changed`. */
   bridgePart: BridgePart;
   registry: ClientRegistry;
+}
+
+/** A bearer credential checked: the client it authenticates, or whose expired token it is, or neither. */
+interface TokenCheck {
+  principal?: Principal;
+  expiredClientId?: string;
 }
 
 /** How long a principal built from an access key is good for: keys do not expire, but every request checks again. */
@@ -95,13 +101,17 @@ class AppAuthority implements LocalAuthorityService {
   async authenticate(authorization: string | string[] | undefined, source: string): Promise<AuthenticateResult> {
     const parsed = parseBearer(authorization);
     if ('error' in parsed && parsed.error === 'missing') return refusal('invalid_token', 'An access token is required');
-    const principal = 'token' in parsed ? await this.#verify(parsed.token) : undefined;
-    if (principal) return { ok: true, principal };
-    // Only failures count and only failures are refused with 429: a valid credential always gets through.
-    const retryAfterSeconds = this.#failures.retryAfterSeconds(source);
-    this.#failures.recordFailure(source);
+    const checked = 'token' in parsed ? await this.#verify(parsed.token) : {};
+    if (checked.principal) return { ok: true, principal: checked.principal };
+    // Only failures count and only failures are refused with 429: a valid credential always gets through. A client's
+    // own expired token counts against that client, so a stranger spending the shared loopback address's limit
+    // cannot keep it from learning that it must refresh (J14).
+    const key = checked.expiredClientId ? `client:${checked.expiredClientId}` : source;
+    const retryAfterSeconds = this.#failures.retryAfterSeconds(key);
+    this.#failures.recordFailure(key);
     if (retryAfterSeconds > 0) return { ok: false, status: 429, error: 'invalid_token', description: 'Too many failed attempts', retryAfterSeconds };
     if ('error' in parsed) return refusal('invalid_request', 'The Authorization header must be one "Bearer <token>"');
+    if (checked.expiredClientId) return refusal('invalid_token', 'The access token expired');
     return refusal('invalid_token', 'The access token is invalid, expired or revoked');
   }
 
@@ -169,12 +179,12 @@ class AppAuthority implements LocalAuthorityService {
     return this.#oauth;
   }
 
-  async #verify(token: string): Promise<Principal | undefined> {
+  async #verify(token: string): Promise<TokenCheck> {
     // Access tokens live in memory only: before the authorization server has started, none can be valid.
-    if (!token.startsWith(accessKeyPrefix)) return this.#oauth && this.#verifyAccessToken(await this.#oauth, token);
+    if (!token.startsWith(accessKeyPrefix)) return this.#oauth ? this.#verifyAccessToken(await this.#oauth, token) : {};
     const keys = this.registry.state.clients.filter((client) => client.kind === 'key');
     const client = findByDigest(keys, (candidate) => candidate.keyDigest, token);
-    return client && toPrincipal(client, this.#now() + keyPrincipalMs);
+    return { principal: client && toPrincipal(client, this.#now() + keyPrincipalMs) };
   }
 
   async #askForBridgeClient(name: string): Promise<Principal | undefined> {
@@ -196,12 +206,13 @@ class AppAuthority implements LocalAuthorityService {
     });
   }
 
-  async #verifyAccessToken(oauth: OauthServer, token: string): Promise<Principal | undefined> {
+  async #verifyAccessToken(oauth: OauthServer, token: string): Promise<TokenCheck> {
     const verified = await oauth.verifyAccessToken(token);
     // A token issued before the client's current approval (revoked, then approved again) is not this approval's.
     const client = verified && this.registry.state.clients.find((candidate) => candidate.kind === 'oauth' && candidate.oauthClientId === verified.oauthClientId);
-    if (!verified || !client || verified.issuedAt < Math.floor(client.approvedAt / 1000) * 1000) return undefined;
-    return { ...toPrincipal(client, verified.expiresAt), scopes: grantedScopes(client, verified) };
+    if (!verified || !client || verified.issuedAt < Math.floor(client.approvedAt / 1000) * 1000) return {};
+    if (verified.expired) return { expiredClientId: client.clientId };
+    return { principal: { ...toPrincipal(client, verified.expiresAt), scopes: grantedScopes(client, verified) } };
   }
 
   // Keys and bridge approvals die with their registry entry; an OAuth client's grants and refresh tokens go too.

@@ -7,7 +7,7 @@ import { applyLocalClientPolicy, isLoopbackRedirectUri } from './applyLocalClien
 import type { ClientRegistry } from './ClientRegistry.ts';
 import { createConsentRoutes, type ConsentRoutes } from './createConsentRoutes.ts';
 import { FailureLimiter } from './FailureLimiter.ts';
-import type { OidcErrors, OidcKoaContext, OidcProvider } from './oidcTypes.ts';
+import type { MemoryAdapterInstance, OidcErrors, OidcKoaContext, OidcProvider } from './oidcTypes.ts';
 import type { PendingRequests } from './PendingRequests.ts';
 import { allScopes } from './protectedResourceMetadata.ts';
 import { persistedModels, RegistryAdapter, storedRegistrations } from './RegistryAdapter.ts';
@@ -36,7 +36,12 @@ export interface VerifiedAccessToken {
   /** Epoch ms. */
   issuedAt: number;
   expiresAt: number;
+  /** Issued here but past its lifetime: it grants nothing, it only tells whose it was (J14). */
+  expired: boolean;
 }
+
+/** How long an expired access token is still recognized as this server's (never accepted), for J14's per-client count. */
+const expiredTokenMemorySeconds = 3600;
 
 export interface OauthServer {
   handleHttp(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean>;
@@ -65,7 +70,7 @@ export async function createOauthServer(options: OauthServerOptions): Promise<Oa
   const { default: Provider, errors } = await import('oidc-provider');
   const { createMemoryAdapter } = await import('oidc-provider/lib/adapters/memory_adapter.js');
   const resources = new Set([`http://127.0.0.1:${options.port}/mcp`, `http://localhost:${options.port}/mcp`]);
-  const configuration = await buildConfiguration(options, resources, errors as unknown as OidcErrors, createMemoryAdapter());
+  const configuration = await buildConfiguration(options, resources, errors as unknown as OidcErrors, rememberExpiredAccessTokens(createMemoryAdapter()));
   const provider = new Provider(options.issuer, configuration) as unknown as OidcProvider;
   restrictUnverifiedClients(provider, options.isUnverifiedClient);
   await narrowRefreshScopes(provider);
@@ -133,12 +138,28 @@ async function makeRoomForRegistration(options: OauthServerOptions): Promise<boo
   });
 }
 
+/** An access token this server issued for `resources`, valid or expired (revoked ones are gone); undefined otherwise. */
 async function verifyAccessToken(provider: OidcProvider, resources: Set<string>, value: string): Promise<VerifiedAccessToken | undefined> {
-  const token = await provider.AccessToken.find(value);
+  const token = await provider.AccessToken.find(value, { ignoreExpiration: true });
   if (!token) return undefined;
   const audiences = Array.isArray(token.aud) ? token.aud : [token.aud];
   if (audiences.length !== 1 || !resources.has(audiences[0] ?? '')) return undefined;
-  return { oauthClientId: token.clientId, scopes: token.scope?.split(' ').filter(Boolean) ?? [], issuedAt: token.iat * 1000, expiresAt: token.exp * 1000 };
+  const { clientId, scope, iat, exp, isExpired } = token;
+  return { oauthClientId: clientId, scopes: scope?.split(' ').filter(Boolean) ?? [], issuedAt: iat * 1000, expiresAt: exp * 1000, expired: isExpired };
+}
+
+/**
+ * Keeps access tokens in memory an hour past their expiry (oidc-provider still refuses them as expired), so a client
+ * presenting its expired token is recognized and is not charged to the loopback address every process shares.
+ */
+function rememberExpiredAccessTokens(memory: (model: string) => MemoryAdapterInstance): (model: string) => MemoryAdapterInstance {
+  return (model) => {
+    const adapter = memory(model);
+    if (model !== 'AccessToken') return adapter;
+    const upsert = adapter.upsert.bind(adapter);
+    adapter.upsert = (id, payload, expiresIn) => upsert(id, payload, typeof expiresIn === 'number' ? expiresIn + expiredTokenMemorySeconds : expiresIn);
+    return adapter;
+  };
 }
 
 async function buildConfiguration(options: OauthServerOptions, resources: Set<string>, errors: OidcErrors, memory: (model: string) => unknown): Promise<Record<string, unknown>> {

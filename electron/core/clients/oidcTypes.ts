@@ -18,6 +18,12 @@ export interface OidcAccessToken {
   scope?: string;
   iat: number;
   exp: number;
+  isExpired: boolean;
+}
+
+/** oidc-provider's in-memory adapter, as far as the app wraps it. */
+export interface MemoryAdapterInstance {
+  upsert(id: string, payload: unknown, expiresIn?: number): Promise<void>;
 }
 
 export interface OidcInteraction {
@@ -48,7 +54,7 @@ export interface OidcProvider {
   interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<OidcInteraction>;
   interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;
   Client: { find(id: string): Promise<OidcClientInstance | undefined>; prototype: OidcClientInstance };
-  AccessToken: { find(value: string): Promise<OidcAccessToken | undefined> };
+  AccessToken: { find(value: string, options?: { ignoreExpiration?: boolean }): Promise<OidcAccessToken | undefined> };
   RefreshToken: { find(value: string, options?: { ignoreExpiration?: boolean }): Promise<{ scope?: string } | undefined> };
   Grant: new (init: { accountId: string; clientId: string }) => OidcGrant;
 }

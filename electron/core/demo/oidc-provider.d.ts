@@ -96,7 +96,9 @@ declare module 'oidc-provider' {
 
 declare module 'oidc-provider/lib/adapters/memory_adapter.js' {
   /** An in-memory adapter with its own storage (the default one is shared by every Provider in the process). */
-  export function createMemoryAdapter(clockTolerance?: number): (model: string) => unknown;
+  export function createMemoryAdapter(clockTolerance?: number): (model: string) => {
+    upsert(id: string, payload: unknown, expiresIn?: number): Promise<void>;
+  };
 }
 
 declare module 'oidc-provider/lib/helpers/validate_dpop.js' {
