@@ -27,6 +27,8 @@ export interface ToolRegistryOptions {
   reloadDelayMs?: number;
   /** Tool definitions kept across restarts (first loads of schema-file APIs); none in most tests. */
   toolCache?: ToolCache;
+  /** Called after each load that built a schema and its tools (not on a tool-cache hit): a burst of short-lived memory. */
+  onSchemaBuilt?: () => void;
 }
 
 /** One API's loaded state; `tools` keeps the last good version of each tool across broken edits. */
@@ -184,6 +186,7 @@ export class ToolRegistry implements ToolCatalog {
     const schema = await this.#loadSchema(state);
     if (!schema) return;
     const loaded = await loadOperations(api.operations, schema.schema, api, { serving: state.tools });
+    this.#options.onSchemaBuilt?.();
     const kept = keepLastGood(state.tools, loaded.tools, loaded.problems);
     state.schema = schema.schema;
     state.loadSchema = undefined;
@@ -198,6 +201,7 @@ export class ToolRegistry implements ToolCatalog {
     if (!cache || state.schema || state.loadSchema) return false;
     const loaded = await cache.load(state.api);
     if (!loaded) return false;
+    if (!loaded.fromCache) this.#options.onSchemaBuilt?.();
     state.loadSchema = loaded.loadSchema;
     state.tools = loaded.tools;
     state.problems = loaded.problems;

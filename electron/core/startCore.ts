@@ -28,6 +28,7 @@ import { removeStaleTempFiles } from './store/removeStaleTempFiles.ts';
 import { startApprovals, type ApprovalsService } from './approvals/startApprovals.ts';
 import { setupBridgePart } from './setup/setupBridgePart.ts';
 import { createSwappableAuth } from './settings/createSwappableAuth.ts';
+import { scheduleMemoryRelease } from './memory/scheduleMemoryRelease.ts';
 import { startLiveConfig } from './settings/startLiveConfig.ts';
 import { appPrincipal } from './tools/appPrincipal.ts';
 import { DisabledTools } from './tools/DisabledTools.ts';
@@ -111,7 +112,8 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
     await Promise.all([dataDir, path.join(dataDir, 'cache')].map((dir) => removeStaleTempFiles(dir)));
     // Tool definitions survive restarts in the data folder: a restart with unchanged inputs skips the schema work.
     const toolCache = new ToolCache(path.join(dataDir, 'cache'));
-    const registry = await ToolRegistry.create({ config: source.config, authorizer: auth.authorizer, logger: options.logger, watch: options.watch ?? true, toolCache });
+    const releaseMemoryWhenQuiet = scheduleMemoryRelease({ logger: options.logger });
+    const registry = await ToolRegistry.create({ config: source.config, authorizer: auth.authorizer, logger: options.logger, watch: options.watch ?? true, toolCache, onSchemaBuilt: releaseMemoryWhenQuiet });
     cleanups.push(() => registry.close());
     // An API whose schema comes from introspection may need the user's token: load it once signed in.
     cleanups.push(auth.onChange((state) => {
@@ -149,6 +151,7 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
     const bridge = createCoreBridge({ registry, mcp, auth, mode: source.mode, configPath: source.config.configPath, version: appVersion, problems, paused: () => paused, portWarning, parts: [authority.bridgePart, approvals.bridgePart, setupBridgePart({ endpoint: mcp.url }), live.bridgePart, tools,
       createActivityBridgePart({ activity, authority, mcp: joinLiveSessions(mcp, bridgeSocket), policyOf: (id) => approvals.policies.policyOf(id), onPolicyChanged: (listener) => approvals.policies.onChanged(listener) })] });
     const setPaused = (value: boolean) => void (paused = value);
+    releaseMemoryWhenQuiet(); // start-up's module compilation leaves garbage too (~14 MB on a restart)
     return { bridge, endpoint: mcp.url, mode: source.mode, configPath: source.config.configPath, registry, mcp, gateway, activity, auth, authority, approvals, problems, setPaused, close };
   } catch (error) {
     for (const cleanup of cleanups.reverse()) await cleanup();

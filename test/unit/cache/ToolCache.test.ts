@@ -77,4 +77,19 @@ describe('ToolRegistry with a ToolCache', () => {
     first.close();
     restart.close();
   });
+
+  it('announces a schema build (so the app can hand its memory back) on a first load, not on a cache hit', async () => {
+    const builds: string[] = [];
+    const create = (label: string) => ToolRegistry.create({
+      config: { server: { port: 0 }, apis: [api] }, authorizer: noAuthorization, logger: silentLogger, toolCache: new ToolCache(path.join(dir, 'cache')), onSchemaBuilt: () => builds.push(label),
+    });
+    const first = await create('first');
+    await written();
+    const restart = await create('restart');
+    expect(builds).toEqual(['first']);
+    await restart.reload('tasks'); // a hot reload always builds
+    expect(builds).toEqual(['first', 'restart']);
+    first.close();
+    restart.close();
+  });
 });
