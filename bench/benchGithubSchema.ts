@@ -14,6 +14,8 @@ export interface GithubSchemaOptions {
   tools: number;
   /** Fresh child processes measured for the cold start, and again for the restart (medians are reported). */
   coldStarts: number;
+  /** Children left idle for (d), side by side, with empty caches and then again on restart. */
+  idleRuns: number;
   warmup: number;
   calls: number;
 }
@@ -43,7 +45,21 @@ export interface StartRuns {
   restartMedian: ColdStart;
 }
 
+/** Memory of an app left idle after its first tools/list (d). */
+export interface IdleMemory {
+  rssBytes: number;
+  heapUsedBytes: number;
+}
+
+/**
+ * How long (d) leaves a child idle after its first tools/list: the app hands back start-up's garbage once it has been
+ * quiet for 10 s, checked second by second (scheduleMemoryRelease), and the second holding the list may count as busy.
+ */
+export const idleRssWaitMs = 13_000;
+
 export interface GithubSchemaResult extends StartRuns {
+  /** (d) The bundle's children left idle: empty caches, then restarts finding what those left. */
+  idle: { coldStarts: IdleMemory[]; restarts: IdleMemory[] };
   operations: number;
   tools: number;
   schemaWarnings: number;
@@ -97,7 +113,8 @@ export async function benchGithubSchema(options: GithubSchemaOptions): Promise<G
       if (listLoop) ready = measured.ready;
     }
   }
-  return { operations, tools: ready!.tools, schemaWarnings: problems.length, loadErrors: ready!.errors, ...startRuns(runs.bundle), sources: startRuns(runs.sources), ...ready!.lists! };
+  const idle = await measureIdleMemory(configPath, options.dir, options.idleRuns);
+  return { operations, tools: ready!.tools, schemaWarnings: problems.length, loadErrors: ready!.errors, ...startRuns(runs.bundle), sources: startRuns(runs.sources), ...ready!.lists!, idle };
 }
 
 function startRuns({ coldStarts, restarts }: { coldStarts: ColdStart[]; restarts: ColdStart[] }): StartRuns {
@@ -144,6 +161,33 @@ async function measureColdStart(core: Core, configPath: string, caches: Caches, 
     await client.close();
     const coldStart = { totalMs: listed - spawned, bootMs: ready.bootMs, importMs: ready.importMs, startCoreMs: ready.startCoreMs, firstListMs: listed - readyAt, cpuMs: ready.cpuMs, rssBytes: rss, heapUsedBytes: heapUsed };
     return { coldStart, ready };
+  } finally {
+    await child.stop();
+  }
+}
+
+/**
+ * (d) `runs` bundle children side by side, each left idle `idleRssWaitMs` after its first tools/list, then the same
+ * again with the caches they left: not timed, so they share the cores and the wait once.
+ */
+async function measureIdleMemory(configPath: string, dir: string, runs: number): Promise<GithubSchemaResult['idle']> {
+  const caches = await Promise.all(Array.from({ length: runs }, () => freshCaches(dir)));
+  const coldStarts = await Promise.all(caches.map((each) => measureIdleChild(configPath, each)));
+  const restarts = await Promise.all(caches.map((each) => measureIdleChild(configPath, each)));
+  return { coldStarts, restarts };
+}
+
+async function measureIdleChild(configPath: string, caches: Caches): Promise<IdleMemory> {
+  const child = startChild(path.join(here, 'runCore.ts'), [configPath, caches.dataDir, cores.bundle], ['--max-semi-space-size=8'], { NODE_COMPILE_CACHE: caches.compileCache });
+  try {
+    const ready = await child.next<Ready>('ready', 60_000);
+    const { client } = await connectHttp(ready.endpoint, ready.key);
+    await client.listTools();
+    await client.close();
+    await new Promise((resolve) => setTimeout(resolve, idleRssWaitMs));
+    child.send('rss');
+    const { rss, heapUsed } = await child.next<{ event: string; rss: number; heapUsed: number }>('rss');
+    return { rssBytes: rss, heapUsedBytes: heapUsed };
   } finally {
     await child.stop();
   }

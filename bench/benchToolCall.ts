@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { demoSchemaFiles } from '../electron/core/demo/demoApis.ts';
+import { defaultDataDir } from '../electron/core/store/defaultDataDir.ts';
 import { connectHttp, connectStdio } from './connectClient.ts';
 import { coreModules } from './coreModules.ts';
 import { startChild, type BenchChild } from './startChild.ts';
@@ -42,13 +43,16 @@ export interface ToolCallResult {
 export const benchQuery = 'query BenchTasks {\n  tasks(first: 5) {\n    id\n    title\n    status\n    priority\n    dueAt\n  }\n}\n';
 
 const here = import.meta.dirname;
+/** `npm start`'s script: with `--stdio` it is the stdio bridge a stdio-only client runs. */
+const startScript = path.join(here, '../scripts/start.ts');
 
 /**
- * (a) One tool call, five ways, round-robin against the same upstream (the demo tasks API in its own process):
+ * (a) One tool call, six ways, round-robin against the same upstream (the demo tasks API in its own process):
  * a direct GraphQL POST with fetch (the baseline), the same POST through a keep-alive node:http relay process (the
  * floor for two loopback hops), the SDK client through a bare MCP relay (the floor for any MCP server over HTTP),
- * the gateway (SDK client → our MCP server in its own process → the API), and mcp-graphql over stdio (SDK client →
- * its process → the API): first right after start, then again once every process has served `settleAfter` calls.
+ * the gateway (SDK client → our MCP server in its own process → the API), mcp-graphql over stdio (SDK client →
+ * its process → the API), and a second gateway over the stdio bridge (SDK client → `npm start -- --stdio` → socket →
+ * app → API): first right after start, then again once every process has served `settleAfter` calls.
  * (f) reads the gateway's memory after its first 1,000 calls (between the two series) and alone up to the last
  * checkpoint.
  */
@@ -70,22 +74,28 @@ export async function benchToolCall(options: ToolCallOptions): Promise<ToolCallR
     closers.push(() => gateway.child.stop());
     const { client: viaGateway } = await connectHttp(gateway.endpoint, gateway.key);
     closers.push(() => viaGateway.close());
-    const { client: viaPeer, pid: peerPid } = await connectStdio(mcpGraphqlScript(), { ENDPOINT: url });
+    const { client: viaPeer, pid: peerPid } = await connectStdio([mcpGraphqlScript()], { ENDPOINT: url });
     closers.push(() => viaPeer.close());
+    const bridged = await startBridgedGateway(options.dir, url);
+    closers.push(() => bridged.child.stop());
+    const { client: viaBridge, pid: bridgePid } = await connectStdio([startScript, '--stdio'], bridged.env);
+    closers.push(() => viaBridge.close());
     const callGateway = () => callOk(viaGateway, 'BenchTasks', {});
     const all = [
       { name: 'direct', run: () => postDirect(url) },
-      { name: 'relay', run: () => postDirect(relayUrl), pid: relay.child.pid },
-      { name: 'mcp-relay', run: () => callOk(viaMcpRelay, 'BenchTasks', {}), pid: mcpRelay.child.pid },
-      { name: 'gateway', run: callGateway, pid: gateway.child.child.pid },
-      { name: 'mcp-graphql', run: () => callOk(viaPeer, 'query-graphql', { query: benchQuery }), pid: peerPid },
+      { name: 'relay', run: () => postDirect(relayUrl), pids: [relay.child.pid] },
+      { name: 'mcp-relay', run: () => callOk(viaMcpRelay, 'BenchTasks', {}), pids: [mcpRelay.child.pid] },
+      { name: 'gateway', run: callGateway, pids: [gateway.child.child.pid] },
+      { name: 'mcp-graphql', run: () => callOk(viaPeer, 'query-graphql', { query: benchQuery }), pids: [peerPid] },
+      { name: 'gateway-stdio', run: () => callOk(viaBridge, 'BenchTasks', {}), pids: [bridged.child.child.pid, bridgePid] },
     ];
     const fresh = await measureInterleaved(all, options.warmup, options.calls);
     await measureInterleaved(all, options.settleAfter - options.warmup - options.calls, 0);
     const [firstCheckpoint, ...laterCheckpoints] = options.memoryCheckpoints;
     const first = await measureMemory(gateway.child, callGateway, options.settleAfter, [firstCheckpoint!]);
     const contenders = await measureInterleaved(all, 0, options.settledCalls);
-    await viaPeer.close(); // only the gateway runs from here on
+    // Only the gateway runs from here on.
+    for (const stop of [() => viaPeer.close(), () => viaBridge.close(), () => bridged.child.stop()]) await stop();
     const later = await measureMemory(gateway.child, callGateway, options.settleAfter + options.settledCalls, laterCheckpoints);
     return { fresh, contenders, memory: [...first.memory, ...later.memory], memoryFailures: first.memoryFailures + later.memoryFailures };
   } finally {
@@ -117,7 +127,18 @@ async function measureMemory(child: BenchChild, call: () => Promise<boolean>, do
   return { memory, memoryFailures };
 }
 
-async function startGateway(dir: string, upstreamUrl: string): Promise<{ child: BenchChild; endpoint: string; key?: string }> {
+/**
+ * A second gateway for the stdio client: the bridge (`npm start -- --stdio`, the command Claude Desktop runs) finds
+ * the app's socket in its default data folder, so this gateway's data folder is that default under a throwaway home.
+ */
+async function startBridgedGateway(dir: string, upstreamUrl: string): Promise<{ child: BenchChild; env: Record<string, string> }> {
+  const home = path.join(dir, 'bridge-home');
+  const env = { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), APPDATA: path.join(home, 'AppData', 'Roaming') };
+  const { child } = await startGateway(dir, upstreamUrl, { dataDir: defaultDataDir({ env, home }), nodeArgs: [] });
+  return { child, env };
+}
+
+async function startGateway(dir: string, upstreamUrl: string, options = { dataDir: path.join(dir, 'data-tasks'), nodeArgs: ['--expose-gc'] }): Promise<{ child: BenchChild; endpoint: string; key?: string }> {
   const operations = await writeBenchOperation(dir);
   const configPath = path.join(dir, 'tasks.yaml');
   await writeFile(configPath, [
@@ -132,7 +153,7 @@ async function startGateway(dir: string, upstreamUrl: string): Promise<{ child: 
   ].join('\n'));
   // The node flags of `npm start` (package.json), so memory is what a user's app would show; --expose-gc for (f).
   // The bundle that ships (bench.ts builds it first), as a user's app runs the gateway.
-  const child = startChild(path.join(here, 'runCore.ts'), [configPath, path.join(dir, 'data-tasks'), coreModules.bundle], ['--max-semi-space-size=8', '--expose-gc']);
+  const child = startChild(path.join(here, 'runCore.ts'), [configPath, options.dataDir, coreModules.bundle], ['--max-semi-space-size=8', ...options.nodeArgs]);
   const ready = await child.next<{ event: string; endpoint: string; key?: string }>('ready');
   return { child, endpoint: ready.endpoint, key: ready.key };
 }

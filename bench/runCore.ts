@@ -9,6 +9,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from '../electron/core/log/Logger.ts';
+import type { PendingClientView } from '../electron/ipc/contract.ts';
+import { benchClientName } from './benchClientName.ts';
 
 enableCompileCache(); // as scripts/start.ts does, so cold starts are measured the way `npm start` runs
 
@@ -38,6 +40,13 @@ print({
   readyMs: started,
   // CPU time says more than wall time when other work shares the cores.
   cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+});
+// The bench plays the user clicking Allow for the stdio bridge client it starts itself (and for no other).
+core.bridge.subscribe((channel, payload) => {
+  if (channel !== 'clients:pending-changed') return;
+  for (const request of payload as PendingClientView[]) {
+    if (request.kind === 'bridge' && request.name === benchClientName) void core.bridge['clients:decide'](request.requestId, 'allow-write');
+  }
 });
 const input = createInterface({ input: process.stdin });
 input.on('line', (line) => {

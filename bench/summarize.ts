@@ -26,8 +26,8 @@ export interface Contender {
   name: string;
   /** One call; resolves false when the call failed (counted, still timed). */
   run(): Promise<boolean>;
-  /** A process that serves only this contender (its middle hop), whose CPU time per call is reported. */
-  pid?: number;
+  /** Processes that serve only this contender (its middle hops), whose CPU time per call is reported summed. */
+  pids?: (number | undefined)[];
 }
 
 export interface ContenderResult {
@@ -36,8 +36,15 @@ export interface ContenderResult {
   failures: number;
   /** CPU ms per call in this process (the client side: fetch or the SDK client), measured around each call. */
   clientCpuMs?: number;
-  /** CPU ms per call in the contender's own process (`pid`), when /proc is available. */
+  /** CPU ms per call in the contender's own processes (`pids`), when /proc is available. */
   hopCpuMs?: number;
+}
+
+/** Summed CPU ms of `pids`; undefined without pids or when one cannot be read. */
+function processesCpuMs(pids: (number | undefined)[] | undefined): number | undefined {
+  if (!pids || pids.length === 0) return undefined;
+  const each = pids.map((pid) => processCpuMs(pid));
+  return each.includes(undefined) ? undefined : each.reduce((sum: number, value) => sum + value!, 0);
 }
 
 /**
@@ -49,7 +56,7 @@ export async function measureInterleaved(contenders: readonly Contender[], warmu
   const samples = contenders.map(() => [] as number[]);
   const failures = contenders.map(() => 0);
   const clientCpu = contenders.map(() => 0);
-  const hopCpuBefore = contenders.map((contender) => processCpuMs(contender.pid));
+  const hopCpuBefore = contenders.map((contender) => processesCpuMs(contender.pids));
   for (let round = 0; round < calls; round += 1) {
     for (const [index, contender] of contenders.entries()) {
       const cpu = ownCpuMs();
@@ -62,7 +69,7 @@ export async function measureInterleaved(contenders: readonly Contender[], warmu
   }
   return contenders.map((contender, index) => {
     const hopBefore = hopCpuBefore[index];
-    const hopAfter = processCpuMs(contender.pid);
+    const hopAfter = processesCpuMs(contender.pids);
     const hopCpuMs = hopBefore !== undefined && hopAfter !== undefined ? (hopAfter - hopBefore) / calls : undefined;
     return { name: contender.name, summary: summarize(samples[index]!), failures: failures[index]!, clientCpuMs: clientCpu[index]! / calls, hopCpuMs };
   });

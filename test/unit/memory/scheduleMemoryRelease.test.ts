@@ -8,28 +8,30 @@ const recordingLogger = (lines: string[]): Logger => ({ error() {}, warn() {}, i
 afterEach(() => vi.useRealTimers());
 
 describe('scheduleMemoryRelease', () => {
-  it('waits for a quiet interval after the last burst, then runs one memory-reducing collection', async () => {
+  it('waits until the app has been quiet for the whole period after the last burst, then runs one memory-reducing collection', async () => {
     vi.useFakeTimers();
     const collections: Parameters<CollectGarbage>[0][] = [];
-    // Busy shares the event loop reports, one per look (the first call of each burst only starts the interval).
-    const busy = [0, 0.4, 0.3, 0, 0.01];
-    const burst = scheduleMemoryRelease({ logger: recordingLogger([]), checkEveryMs: 1000, collectGarbage: (options) => void collections.push(options), measureBusy: () => busy.shift() ?? 0 });
+    // Busy shares the event loop reports, one per look (each burst's first call only starts the interval).
+    const busy = [0, 0.4, 0, 0, 0.3, 0, 0, 0, 0];
+    const burst = scheduleMemoryRelease({
+      logger: recordingLogger([]), quietForMs: 3000, checkEveryMs: 1000, collectGarbage: (options) => void collections.push(options), measureBusy: () => busy.shift() ?? 0,
+    });
     burst();
-    await vi.advanceTimersByTimeAsync(2000); // start-up, then tool calls: busy
+    await vi.advanceTimersByTimeAsync(4000); // busy, quiet, quiet, busy: the quiet count starts over
     expect(collections).toEqual([]);
     burst(); // a hot reload: the wait starts again
-    await vi.advanceTimersByTimeAsync(999);
+    await vi.advanceTimersByTimeAsync(2999);
     expect(collections).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     expect(collections).toEqual([{ type: 'major', execution: 'sync', flavor: 'last-resort' }]);
-    await vi.advanceTimersByTimeAsync(10_000);
+    await vi.advanceTimersByTimeAsync(60_000);
     expect(collections).toHaveLength(1); // once per burst, not forever
   });
 
   it('reaches V8\'s own gc without --expose-gc on the command line, and leaves later contexts without gc()', async () => {
     expect(process.execArgv).not.toContain('--expose-gc');
     const lines: string[] = [];
-    scheduleMemoryRelease({ logger: recordingLogger(lines), checkEveryMs: 10, measureBusy: () => 0 })();
+    scheduleMemoryRelease({ logger: recordingLogger(lines), quietForMs: 10, checkEveryMs: 10, measureBusy: () => 0 })();
     await vi.waitFor(() => expect(lines).toEqual(['memory released after a burst of allocation']));
     expect(runInNewContext('typeof gc')).toBe('undefined');
   });
