@@ -78,6 +78,7 @@ export async function benchToolCall(options: ToolCallOptions): Promise<ToolCallR
     closers.push(() => viaPeer.close());
     const bridged = await startBridgedGateway(options.dir, url);
     closers.push(() => bridged.child.stop());
+    bridged.child.send('allow-bridge');
     const { client: viaBridge, pid: bridgePid } = await connectStdio([startScript, '--stdio'], bridged.env);
     closers.push(() => viaBridge.close());
     const callGateway = () => callOk(viaGateway, 'BenchTasks', {});

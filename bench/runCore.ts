@@ -1,6 +1,7 @@
 // Bench child: starts the core with a config file in a fresh process and reports how long that took and its memory.
 // `node bench/runCore.ts CONFIG DATA_DIR [CORE]` prints {"event":"ready",...} with a fresh access key for the bench's
-// clients; stdin "rss" prints {"event":"rss",...}; "gc" (with --expose-gc) collects first; EOF stops it. CORE is the
+// clients; stdin "rss" prints {"event":"rss",...}; "gc" (with --expose-gc) collects first; "allow-bridge" allows the
+// bench's next stdio bridge client as the user would; EOF stops it. CORE is the
 // module exporting startCore: the TypeScript sources as tests and development run them (the default), or the bundle
 // that ships (dist/core/startCore.js, built by build/bundleCore.ts).
 // The compile cache lives where NODE_COMPILE_CACHE points (the bench gives each "empty cache" run a fresh folder).
@@ -41,16 +42,25 @@ print({
   // CPU time says more than wall time when other work shares the cores.
   cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
 });
-// The bench plays the user clicking Allow for the stdio bridge client it starts itself (and for no other).
-core.bridge.subscribe((channel, payload) => {
-  if (channel !== 'clients:pending-changed') return;
-  for (const request of payload as PendingClientView[]) {
-    if (request.kind === 'bridge' && request.name === benchClientName) void core.bridge['clients:decide'](request.requestId, 'allow-write');
-  }
-});
+/**
+ * The bench plays the user clicking Allow once for the stdio bridge client it starts itself (and for no other). Only
+ * until then: while anything subscribes, the core builds the window's views on every call, as for an open window.
+ */
+function allowBenchBridgeClient(): void {
+  const allow = (pending: PendingClientView[]) => {
+    const request = pending.find((each) => each.kind === 'bridge' && each.name === benchClientName);
+    if (!request) return;
+    stop();
+    void core.bridge['clients:decide'](request.requestId, 'allow-write');
+  };
+  const stop = core.bridge.subscribe((channel, payload) => channel === 'clients:pending-changed' && allow(payload as PendingClientView[]));
+  // In case it asked before this subscription.
+  void core.bridge['clients:pending']().then((pending) => pending.ok && allow(pending.value));
+}
 const input = createInterface({ input: process.stdin });
 input.on('line', (line) => {
   const command = line.trim();
+  if (command === 'allow-bridge') return allowBenchBridgeClient();
   if (command !== 'rss' && command !== 'gc') return;
   if (command === 'gc') (globalThis as { gc?: () => void }).gc?.();
   const memory = process.memoryUsage();
