@@ -20,12 +20,15 @@ function scanDir(): string | undefined {
   return process.env[secretScanDirVariable] || undefined;
 }
 
-/** Appends text that left the core to the run's record (no-op unless a secret scan runs). */
-export function recordForSecretScan(stream: RecordedStream, text: string): void {
+/**
+ * Appends text that left the core to the run's record (no-op unless a secret scan runs). Pass a function when the
+ * text costs something to build (a contract payload's JSON): it is built only while a scan runs.
+ */
+export function recordForSecretScan(stream: RecordedStream, text: string | (() => string)): void {
   const dir = scanDir();
   if (!dir) return;
   try {
-    appendFileSync(path.join(dir, `${stream}-${process.pid}.txt`), `${text.slice(0, maxRecordedChars)}\n`, { mode: 0o600 });
+    appendFileSync(path.join(dir, `${stream}-${process.pid}.txt`), `${(typeof text === 'function' ? text() : text).slice(0, maxRecordedChars)}\n`, { mode: 0o600 });
   } catch {
     // The run's folder is gone (the scan finished): nothing to record into.
   }

@@ -1,4 +1,5 @@
 import type { CoreBridge, MainEventListener, Result } from '../../ipc/contract.ts';
+import { fanOutEvents } from '../fanOutEvents.ts';
 import { recordForSecretScan } from '../log/recordForSecretScan.ts';
 import { scrubValue } from './scrubSecrets.ts';
 
@@ -17,13 +18,13 @@ export function scrubBridge(bridge: CoreBridge): CoreBridge {
     if (channel === 'subscribe' || typeof handler !== 'function') continue;
     scrubbed[channel] = async (...args: unknown[]) => recorded(channel, scrubAnswer(channel, await (handler as Handler).apply(bridge, args)));
   }
-  scrubbed.subscribe = (listener: MainEventListener) => bridge.subscribe(((event, payload) => listener(event, recorded(event, scrubPayload(payload)) as typeof payload)) as MainEventListener);
+  scrubbed.subscribe = fanOutEvents((dispatch) => bridge.subscribe(((event, payload) => dispatch(event, recorded(event, scrubPayload(payload)) as typeof payload)) as MainEventListener));
   return scrubbed as unknown as CoreBridge;
 }
 
 // What the window receives, for the test run's secret scan (a no-op otherwise); the one-time key is left out.
 function recorded<T>(name: string, value: T): T {
-  recordForSecretScan('contract', `${name} ${JSON.stringify(name === 'keys:create' ? '[one-time key answer]' : value)}`);
+  recordForSecretScan('contract', () => `${name} ${JSON.stringify(name === 'keys:create' ? '[one-time key answer]' : value)}`);
   return value;
 }
 

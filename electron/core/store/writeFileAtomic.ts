@@ -19,7 +19,7 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   await ensurePrivateDir(path.dirname(file));
   await replaceFileAtomic(file, data, 0o600);
-  recordForSecretScan('file', `${file}\n${typeof data === 'string' ? data : Buffer.from(data).toString('utf8')}`);
+  recordForSecretScan('file', () => `${file}\n${typeof data === 'string' ? data : Buffer.from(data).toString('utf8')}`);
 }
 
 /**
