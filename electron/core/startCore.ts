@@ -112,8 +112,9 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
     await Promise.all([dataDir, path.join(dataDir, 'cache')].map((dir) => removeStaleTempFiles(dir)));
     // Tool definitions survive restarts in the data folder: a restart with unchanged inputs skips the schema work.
     const toolCache = new ToolCache(path.join(dataDir, 'cache'));
-    const releaseMemoryWhenQuiet = scheduleMemoryRelease({ logger: options.logger });
-    const registry = await ToolRegistry.create({ config: source.config, authorizer: auth.authorizer, logger: options.logger, watch: options.watch ?? true, toolCache, onSchemaBuilt: releaseMemoryWhenQuiet });
+    const memoryRelease = scheduleMemoryRelease({ logger: options.logger });
+    cleanups.push(() => memoryRelease.cancel());
+    const registry = await ToolRegistry.create({ config: source.config, authorizer: auth.authorizer, logger: options.logger, watch: options.watch ?? true, toolCache, onSchemaBuilt: memoryRelease.afterBurst });
     cleanups.push(() => registry.close());
     // An API whose schema comes from introspection may need the user's token: load it once signed in.
     cleanups.push(auth.onChange((state) => {
@@ -151,7 +152,7 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
     const bridge = createCoreBridge({ registry, mcp, auth, mode: source.mode, configPath: source.config.configPath, version: appVersion, problems, paused: () => paused, portWarning, parts: [authority.bridgePart, approvals.bridgePart, setupBridgePart({ endpoint: mcp.url }), live.bridgePart, tools,
       createActivityBridgePart({ activity, authority, mcp: joinLiveSessions(mcp, bridgeSocket), policyOf: (id) => approvals.policies.policyOf(id), onPolicyChanged: (listener) => approvals.policies.onChanged(listener) })] });
     const setPaused = (value: boolean) => void (paused = value);
-    releaseMemoryWhenQuiet(); // start-up's module compilation leaves garbage too (~14 MB on a restart)
+    memoryRelease.afterBurst(); // start-up's module compilation leaves garbage too (~14 MB on a restart)
     return { bridge, endpoint: mcp.url, mode: source.mode, configPath: source.config.configPath, registry, mcp, gateway, activity, auth, authority, approvals, problems, setPaused, close };
   } catch (error) {
     for (const cleanup of cleanups.reverse()) await cleanup();

@@ -17,11 +17,18 @@ export interface MemoryReleaseOptions {
   measureBusy?: () => number;
 }
 
+export interface MemoryRelease {
+  /** Call after a burst of short-lived allocation; the collection follows once the app has been quiet long enough. */
+  afterBurst(): void;
+  /** Drops a scheduled collection (the core is closing). */
+  cancel(): void;
+}
+
 /** Under this busy share over a whole check interval, the app is idle enough for the pause. */
 const quietUtilization = 0.05;
 
 /**
- * A function to call after a burst of short-lived allocation (start-up, building a GraphQL schema and its tools).
+ * What to tell after a burst of short-lived allocation (start-up, building a GraphQL schema and its tools).
  * Once the app has then been quiet for `quietForMs`, one memory-reducing collection hands back to the OS the pages V8
  * and the compiler kept: after GitHub's schema RSS drops from ~140 to ~105 MB, after the demo's from 93 to 79 MB, for
  * one pause of 40-80 ms. Only when quiet, and for a while, like V8's own memory reducer: run during start-up it cost
@@ -29,7 +36,7 @@ const quietUtilization = 0.05;
  * generation only for the calls to grow it straight back (RSS 117 -> 130 MB over the next 9,000 calls). A no-op
  * where V8 refuses to expose its gc.
  */
-export function scheduleMemoryRelease(options: MemoryReleaseOptions): () => void {
+export function scheduleMemoryRelease(options: MemoryReleaseOptions): MemoryRelease {
   const collectGarbage = options.collectGarbage ?? exposeGc();
   const measureBusy = options.measureBusy ?? createBusyMeter();
   const checkEveryMs = options.checkEveryMs ?? 1000;
@@ -45,12 +52,15 @@ export function scheduleMemoryRelease(options: MemoryReleaseOptions): () => void
     if (quietChecks < quietChecksNeeded) return arm();
     releaseMemory(collectGarbage!, options.logger);
   };
-  return () => {
-    if (!collectGarbage) return;
-    clearTimeout(timer);
-    quietChecks = 0;
-    measureBusy(); // the first interval starts now: the burst itself was not quiet
-    arm();
+  return {
+    afterBurst: () => {
+      if (!collectGarbage) return;
+      clearTimeout(timer);
+      quietChecks = 0;
+      measureBusy(); // the first interval starts now: the burst itself was not quiet
+      arm();
+    },
+    cancel: () => clearTimeout(timer),
   };
 }
 

@@ -13,7 +13,7 @@ describe('scheduleMemoryRelease', () => {
     const collections: Parameters<CollectGarbage>[0][] = [];
     // Busy shares the event loop reports, one per look (each burst's first call only starts the interval).
     const busy = [0, 0.4, 0, 0, 0.3, 0, 0, 0, 0];
-    const burst = scheduleMemoryRelease({
+    const { afterBurst: burst } = scheduleMemoryRelease({
       logger: recordingLogger([]), quietForMs: 3000, checkEveryMs: 1000, collectGarbage: (options) => void collections.push(options), measureBusy: () => busy.shift() ?? 0,
     });
     burst();
@@ -28,10 +28,20 @@ describe('scheduleMemoryRelease', () => {
     expect(collections).toHaveLength(1); // once per burst, not forever
   });
 
+  it('collects nothing once cancelled (the core closed)', async () => {
+    vi.useFakeTimers();
+    let collections = 0;
+    const release = scheduleMemoryRelease({ logger: recordingLogger([]), quietForMs: 1000, checkEveryMs: 1000, collectGarbage: () => void (collections += 1), measureBusy: () => 0 });
+    release.afterBurst();
+    release.cancel();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(collections).toBe(0);
+  });
+
   it('reaches V8\'s own gc without --expose-gc on the command line, and leaves later contexts without gc()', async () => {
     expect(process.execArgv).not.toContain('--expose-gc');
     const lines: string[] = [];
-    scheduleMemoryRelease({ logger: recordingLogger(lines), quietForMs: 10, checkEveryMs: 10, measureBusy: () => 0 })();
+    scheduleMemoryRelease({ logger: recordingLogger(lines), quietForMs: 10, checkEveryMs: 10, measureBusy: () => 0 }).afterBurst();
     await vi.waitFor(() => expect(lines).toEqual(['memory released after a burst of allocation']));
     expect(runInNewContext('typeof gc')).toBe('undefined');
   });
