@@ -1,5 +1,5 @@
 import type { CoreBridge, MainEventListener, Result } from '../../ipc/contract.ts';
-import { fanOutEvents } from '../fanOutEvents.ts';
+import { fanOutEvents } from '../events/fanOutEvents.ts';
 import { recordForSecretScan } from '../log/recordForSecretScan.ts';
 import { scrubValue } from './scrubSecrets.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MainEventListener } from '../../electron/ipc/contract.ts';
-import { fanOutEvents } from '../../electron/core/fanOutEvents.ts';
+import type { MainEventListener } from '../../../electron/ipc/contract.ts';
+import { fanOutEvents } from '../../../electron/core/events/fanOutEvents.ts';
 
 /** An upstream that counts its subscriptions and how often it built an event. */
 function upstream() {

@@ -1,4 +1,4 @@
-import type { MainEventListener } from '../ipc/contract.ts';
+import type { MainEventListener } from '../../ipc/contract.ts';
 
 /**
  * One subscription upstream for any number of listeners: `subscribeOnce` is called when the first listener arrives
