@@ -28,8 +28,8 @@ export interface MemoryRelease {
 const quietUtilization = 0.05;
 
 /**
- * What to tell after a burst of short-lived allocation (start-up, building a GraphQL schema and its tools).
- * Once the app has then been quiet for `quietForMs`, one memory-reducing collection hands back to the OS the pages V8
+ * Hands memory back after bursts of short-lived allocation (start-up, building a GraphQL schema and its tools): once
+ * the app has been quiet for `quietForMs` after `afterBurst()`, one memory-reducing collection returns to the OS the pages V8
  * and the compiler kept: after GitHub's schema RSS drops from ~140 to ~105 MB, after the demo's from 93 to 79 MB, for
  * one pause of 40-80 ms. Only when quiet, and for a while, like V8's own memory reducer: run during start-up it cost
  * ~125 ms before the first tools/list; run in a one-second lull before the first tool calls, it shrank the young
