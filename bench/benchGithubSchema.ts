@@ -5,7 +5,7 @@ import { parseSchemaSdl } from '../electron/core/graphql/parseSchemaSdl.ts';
 import { connectHttp } from './connectClient.ts';
 import { coreModules } from './coreModules.ts';
 import { generateOperations } from './generateOperations.ts';
-import { startChild } from './startChild.ts';
+import { startChild, type BenchChild } from './startChild.ts';
 import { summarize, type Summary } from './summarize.ts';
 
 export interface GithubSchemaOptions {
@@ -147,8 +147,7 @@ interface Ready {
 
 async function measureColdStart(core: Core, configPath: string, caches: Caches, listLoop?: { warmup: number; calls: number }): Promise<{ coldStart: ColdStart; ready: Ready }> {
   const spawned = performance.now();
-  // The node flags of `npm start` (package.json), so RSS is what a user's headless app would show.
-  const child = startChild(path.join(here, 'runCore.ts'), [configPath, caches.dataDir, cores[core]], ['--max-semi-space-size=8'], { NODE_COMPILE_CACHE: caches.compileCache });
+  const child = startCoreChild(core, configPath, caches);
   try {
     const ready = await child.next<Ready>('ready', 60_000);
     const readyAt = performance.now();
@@ -170,6 +169,11 @@ async function measureColdStart(core: Core, configPath: string, caches: Caches, 
  * (d) `runs` bundle children side by side, each left idle `idleRssWaitMs` after its first tools/list, then the same
  * again with the caches they left: not timed, so they share the cores and the wait once.
  */
+/** A runCore child with its own caches, on the node flags of `npm start` (package.json), so RSS is what a user's headless app would show. */
+function startCoreChild(core: Core, configPath: string, caches: Caches): BenchChild {
+  return startChild(path.join(here, 'runCore.ts'), [configPath, caches.dataDir, cores[core]], ['--max-semi-space-size=8'], { NODE_COMPILE_CACHE: caches.compileCache });
+}
+
 async function measureIdleMemory(configPath: string, dir: string, runs: number): Promise<GithubSchemaResult['idle']> {
   const caches = await Promise.all(Array.from({ length: runs }, () => freshCaches(dir)));
   const coldStarts = await Promise.all(caches.map((each) => measureIdleChild(configPath, each)));
@@ -178,7 +182,7 @@ async function measureIdleMemory(configPath: string, dir: string, runs: number):
 }
 
 async function measureIdleChild(configPath: string, caches: Caches): Promise<IdleMemory> {
-  const child = startChild(path.join(here, 'runCore.ts'), [configPath, caches.dataDir, cores.bundle], ['--max-semi-space-size=8'], { NODE_COMPILE_CACHE: caches.compileCache });
+  const child = startCoreChild('bundle', configPath, caches);
   try {
     const ready = await child.next<Ready>('ready', 60_000);
     const { client } = await connectHttp(ready.endpoint, ready.key);

@@ -7,7 +7,7 @@ import { applyLocalClientPolicy, isLoopbackRedirectUri } from './applyLocalClien
 import type { ClientRegistry } from './ClientRegistry.ts';
 import { createConsentRoutes, type ConsentRoutes } from './createConsentRoutes.ts';
 import { FailureLimiter } from './FailureLimiter.ts';
-import type { MemoryAdapterInstance, OidcErrors, OidcKoaContext, OidcProvider } from './oidcTypes.ts';
+import type { OidcErrors, OidcKoaContext, OidcProvider } from './oidcTypes.ts';
 import type { PendingRequests } from './PendingRequests.ts';
 import { allScopes } from './protectedResourceMetadata.ts';
 import { persistedModels, RegistryAdapter, storedRegistrations } from './RegistryAdapter.ts';
@@ -39,6 +39,8 @@ export interface VerifiedAccessToken {
   /** Issued here but past its lifetime: it grants nothing, it only tells whose it was (J14). */
   expired: boolean;
 }
+
+type MemoryAdapterFactory = ReturnType<typeof import('oidc-provider/lib/adapters/memory_adapter.js')['createMemoryAdapter']>;
 
 /** How long an expired access token is still recognized as this server's (never accepted), for J14's per-client count. */
 const expiredTokenMemorySeconds = 3600;
@@ -152,7 +154,7 @@ async function verifyAccessToken(provider: OidcProvider, resources: Set<string>,
  * Keeps access tokens in memory an hour past their expiry (oidc-provider still refuses them as expired), so a client
  * presenting its expired token is recognized and is not charged to the loopback address every process shares.
  */
-function rememberExpiredAccessTokens(memory: (model: string) => MemoryAdapterInstance): (model: string) => MemoryAdapterInstance {
+function rememberExpiredAccessTokens(memory: MemoryAdapterFactory): MemoryAdapterFactory {
   return (model) => {
     const adapter = memory(model);
     if (model !== 'AccessToken') return adapter;

@@ -21,11 +21,6 @@ export interface OidcAccessToken {
   isExpired: boolean;
 }
 
-/** oidc-provider's in-memory adapter, as far as the app wraps it. */
-export interface MemoryAdapterInstance {
-  upsert(id: string, payload: unknown, expiresIn?: number): Promise<void>;
-}
-
 export interface OidcInteraction {
   uid: string;
   params: { client_id?: string; redirect_uri?: string; scope?: string; resource?: string | string[] };
