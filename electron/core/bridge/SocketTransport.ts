@@ -17,7 +17,8 @@ const invalidRequestCode = -32600;
 /**
  * An MCP transport over one stream socket with the stdio framing: one JSON-RPC message per line, UTF-8, no embedded
  * newlines. It reads from the moment it is created and holds what arrives until `start()`, so the bridge can look at
- * the first message (`firstMessage()`) and ask the user before any `Server` sees the connection.
+ * the held messages (`heldMessage()`), answer what comes before `initialize` itself, and ask the user before any
+ * `Server` sees the connection.
  *
  * @see https://modelcontextprotocol.io/specification/2025-06-18/basic/transports#stdio
  */
@@ -30,9 +31,8 @@ export class SocketTransport implements Transport {
   readonly #socket: Socket;
   readonly #options: SocketTransportOptions;
   readonly #queue: JSONRPCMessage[] = [];
-  readonly #firstWaiters: ((message: JSONRPCMessage | undefined) => void)[] = [];
+  readonly #heldWaiters: ((message: JSONRPCMessage | undefined) => void)[] = [];
   #pending: Buffer = Buffer.alloc(0);
-  #first: JSONRPCMessage | undefined;
   #started = false;
   #closed = false;
 
@@ -48,10 +48,15 @@ export class SocketTransport implements Transport {
     return this.#closed;
   }
 
-  /** The first message received, or undefined when the connection closes before one arrives. */
-  firstMessage(): Promise<JSONRPCMessage | undefined> {
-    if (this.#first || this.#closed) return Promise.resolve(this.#first);
-    return new Promise((resolve) => this.#firstWaiters.push(resolve));
+  /** The oldest message held for the `Server` (it stays held), or undefined once the connection closed. */
+  heldMessage(): Promise<JSONRPCMessage | undefined> {
+    if (this.#queue.length > 0 || this.#closed) return Promise.resolve(this.#queue[0]);
+    return new Promise((resolve) => this.#heldWaiters.push(resolve));
+  }
+
+  /** Drops the oldest held message: the bridge answered it itself, and the `Server` must never see it. */
+  dropHeldMessage(): void {
+    this.#queue.shift();
   }
 
   /** Delivers the messages held so far, then every later one as it arrives (called by `Server.connect`). */
@@ -82,7 +87,7 @@ export class SocketTransport implements Transport {
     if (this.#closed) return;
     this.#closed = true;
     this.#queue.length = 0;
-    for (const resolve of this.#firstWaiters.splice(0)) resolve(undefined);
+    for (const resolve of this.#heldWaiters.splice(0)) resolve(undefined);
     this.onclose?.();
   }
 
@@ -109,13 +114,10 @@ export class SocketTransport implements Transport {
   }
 
   #deliver(message: JSONRPCMessage): void {
-    if (this.#first === undefined) {
-      this.#first = message;
-      for (const resolve of this.#firstWaiters.splice(0)) resolve(message);
-    }
     if (this.#started) return this.onmessage?.(message);
     if (this.#queue.length >= this.#options.maxQueued) return this.#refuse('Too many messages before the client was approved');
     this.#queue.push(message);
+    for (const resolve of this.#heldWaiters.splice(0)) resolve(this.#queue[0]);
   }
 
   #refuse(reason: string): void {

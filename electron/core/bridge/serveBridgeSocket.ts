@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, lstat, rm } from 'node:fs/promises';
 import { connect, createServer, type Server as NetServer, type Socket } from 'node:net';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { isInitializeRequest, isJSONRPCRequest, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { isInitializeRequest, isJSONRPCRequest, type InitializeRequest, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { BridgeClientInfo, LocalAuthority, Principal } from '../clients/LocalAuthority.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log/Logger.ts';
@@ -22,7 +22,7 @@ export interface ServeBridgeSocketOptions {
   logger?: Logger;
   /** Open connections beyond this are refused; default 32. */
   maxConnections?: number;
-  /** A connection that sends no `initialize` in this time is closed; default 30 s. */
+  /** A connection that sends no `initialize` in this time is closed (answered probes do not extend it); default 30 s. */
   firstMessageTimeoutMs?: number;
   /** Longest accepted message line; default 4 MiB (the SDK's stdio transport allows 10 MiB in all). */
   maxLineBytes?: number;
@@ -62,13 +62,16 @@ interface Connection {
 // Not an MCP-defined code: a JSON-RPC server error (-32000 to -32099) for "the user did not approve this client".
 const accessDeniedCode = -32001;
 const refusedCode = -32000;
+// Requests and notifications a connection may send before initialize (a dual-era client sends one probe).
+const maxEarlyMessages = 8;
 
 /**
  * Serves MCP to stdio bridges (`npm start -- --stdio`, or the app started with `--stdio`) on a local socket the user
  * alone can reach: a Unix domain socket 0600 in a 0700 folder of the data directory, or a named pipe on Windows.
  * Each connection carries newline-delimited JSON-RPC (the MCP stdio framing); its `initialize` asks the user to
  * approve the client (`authorizeBridgeClient`), denial answers with an error and closes, approval starts a session
- * with its own `Server`. Revoking the client closes its connections. A stale socket file left by a crash is replaced;
+ * with its own `Server`. Requests before `initialize` (a 2026-07-28 client's `server/discover` probe) get an error
+ * and the connection stays open for the `initialize` that follows. Revoking the client closes its connections. A stale socket file left by a crash is replaced;
  * a live one (another running app) is never taken over: that rejects with BRIDGE_IN_USE.
  *
  * @see https://modelcontextprotocol.io/specification/2025-06-18/basic/transports#stdio
@@ -118,21 +121,38 @@ interface ConnectionContext {
   changed(): void;
 }
 
-/** Reads the first message, asks the user, then hands the connection to a `Server` of its own, or refuses it. */
+/** Waits for initialize, asks the user, then hands the connection to a `Server` of its own, or refuses it. */
 async function acceptConnection(socket: Socket, context: ConnectionContext): Promise<void> {
   const { options } = context;
   const transport = new SocketTransport(socket, { maxLineBytes: options.maxLineBytes ?? 4 * 1024 * 1024, maxQueued: 64 });
   transport.onerror = (error) => options.logger?.debug('bridge connection error', { error });
-  socket.setTimeout(options.firstMessageTimeoutMs ?? 30_000, () => void transport.close());
-  const first = await transport.firstMessage();
-  socket.setTimeout(0);
-  if (first === undefined) return;
-  const info = initializeClientInfo(first);
-  if (!info) return refuse(transport, first, refusedCode, 'The first message on the bridge must be an initialize request.');
+  // A deadline, not an idle timeout: answered probes must not keep a connection open without initialize.
+  const deadline = setTimeout(() => void transport.close(), options.firstMessageTimeoutMs ?? 30_000);
+  const initialize = await awaitInitialize(transport).finally(() => clearTimeout(deadline));
+  if (initialize === undefined) return;
+  const info = initializeClientInfo(initialize);
   const principal = await options.authority.authorizeBridgeClient(info);
   if (transport.closed) return; // the bridge went away while the user was deciding
-  if (!principal) return refuse(transport, first, accessDeniedCode, `Access denied: "${info.name}" was not approved in GraphQL MCP Desktop.`);
+  if (!principal) return refuse(transport, initialize, accessDeniedCode, `Access denied: "${info.name}" was not approved in GraphQL MCP Desktop.`);
   await startSession(transport, principal, info, context);
+}
+
+/**
+ * The connection's initialize request (still held for the `Server`), or undefined once the connection closed. What
+ * comes before it is answered here and never reaches a `Server`: a request gets an error, so a client of the
+ * 2026-07-28 revision probing with `server/discover` falls back to initialize on the same connection; a notification
+ * is dropped. More than `maxEarlyMessages` of them close the connection.
+ *
+ * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/transports/stdio#backward-compatibility
+ */
+async function awaitInitialize(transport: SocketTransport): Promise<(JSONRPCMessage & InitializeRequest) | undefined> {
+  for (let early = 0; ; early++) {
+    const message = await transport.heldMessage();
+    if (message === undefined || isInitializeMessage(message)) return message;
+    transport.dropHeldMessage();
+    if (early === maxEarlyMessages) return void (await refuse(transport, message, refusedCode, 'Too many messages before initialize.'));
+    if (isJSONRPCRequest(message)) await transport.sendError(message.id, refusedCode, `This server speaks MCP 2025-11-25 on the bridge: send initialize before ${message.method.slice(0, 100)}.`).catch(() => {});
+  }
 }
 
 async function startSession(transport: SocketTransport, principal: Principal, client: BridgeClientInfo, context: ConnectionContext): Promise<void> {
@@ -156,10 +176,13 @@ async function refuse(transport: SocketTransport, first: JSONRPCMessage, code: n
   await transport.close();
 }
 
-/** `clientInfo` of an initialize request (name capped: it is only a label, shown as plain text), else undefined. */
-function initializeClientInfo(message: JSONRPCMessage): BridgeClientInfo | undefined {
-  if (!isJSONRPCRequest(message) || !isInitializeRequest(message)) return undefined;
-  const { name, version } = message.params.clientInfo;
+function isInitializeMessage(message: JSONRPCMessage): message is JSONRPCMessage & InitializeRequest {
+  return isJSONRPCRequest(message) && isInitializeRequest(message);
+}
+
+/** `clientInfo` of an initialize request, capped: it is only a label, shown as plain text. */
+function initializeClientInfo(request: InitializeRequest): BridgeClientInfo {
+  const { name, version } = request.params.clientInfo;
   return { name: name.slice(0, 200), version: version.slice(0, 100) };
 }
 

@@ -79,12 +79,36 @@ describe('serveBridgeSocket refusals', () => {
     expect(bridge.liveSessions()).toEqual([]);
   });
 
-  it('refuses a connection whose first message is not initialize, without asking the user', async () => {
+  it('answers requests before initialize with an error and keeps the connection for the initialize that follows (2026-07-28 probe)', async () => {
+    const { home, authority, bridge } = await serve();
+    const relay = spawnRelay(home);
+    cleanups.push(async () => relay.child.kill());
+    const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+    relay.send({ jsonrpc: '2.0', id: 'probe', method: 'server/discover', params: { _meta: meta } });
+    await waitFor(() => relay.stdout().includes('"probe"'));
+    expect(JSON.parse(relay.stdout())).toEqual({ jsonrpc: '2.0', id: 'probe', error: { code: -32000, message: 'This server speaks MCP 2025-11-25 on the bridge: send initialize before server/discover.' } });
+    expect(authority.pending).toEqual([]);
+
+    relay.send(initializeRequest(1));
+    await waitFor(() => authority.pending.length === 1);
+    authority.pending[0]!.allow();
+    await waitFor(() => relay.stdout().includes('"serverInfo"'));
+    relay.send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    await waitFor(() => relay.stdout().includes('"id":2'));
+    const lines = relay.stdout().trim().split('\n').map((line) => JSON.parse(line) as { id?: unknown; result?: { tools?: unknown[] } });
+    expect(lines.map((line) => line.id)).toEqual(['probe', 1, 2]); // the answered probe never reached the Server
+    expect(lines[2]!.result?.tools).toHaveLength(3);
+    expect(bridge.liveSessions()).toHaveLength(1);
+  });
+
+  it('closes a connection that sends more than 8 messages before initialize, without asking the user', async () => {
     const { home, authority } = await serve();
     const relay = spawnRelay(home);
-    relay.send({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+    for (let id = 1; id <= 9; id++) relay.send({ jsonrpc: '2.0', id, method: 'tools/list' });
     expect(await relay.exited).toBe(1);
-    expect(JSON.parse(relay.stdout())).toMatchObject({ id: 1, error: { code: -32000, message: 'The first message on the bridge must be an initialize request.' } });
+    const lines = relay.stdout().trim().split('\n').map((line) => JSON.parse(line) as { id: number; error: { message: string } });
+    expect(lines).toHaveLength(9);
+    expect(lines.at(-1)).toMatchObject({ id: 9, error: { code: -32000, message: 'Too many messages before initialize.' } });
     expect(authority.pending).toEqual([]);
   });
 
@@ -146,7 +170,16 @@ describe('serveBridgeSocket limits', () => {
     expect(authority.pending).toEqual([]);
   });
 
-  it('closes a connection that sends no initialize in time', async () => {
+  it('closes a connection that sends no initialize in time, even while it keeps sending other requests', async () => {
+    const { bridge } = await serve({ firstMessageTimeoutMs: 300 });
+    const connection = rawConnection(bridge.path);
+    const probe = setInterval(() => connection.socket.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' })}\n`), 100);
+    await connection.closed;
+    clearInterval(probe);
+    expect(connection.received()).toContain('send initialize before ping');
+  });
+
+  it('closes a silent connection that sends no initialize in time', async () => {
     const { bridge } = await serve({ firstMessageTimeoutMs: 200 });
     const connection = rawConnection(bridge.path);
     await connection.closed;

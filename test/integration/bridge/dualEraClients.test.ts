@@ -1,0 +1,81 @@
+import path from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { appRoot } from '../../../electron/core/appRoot.ts';
+import type { CoreHandle } from '../../../electron/core/startCore.ts';
+import { startGraphqlServer, type TestGraphqlServer } from '../../helpers/graphqlServer.ts';
+import { decideFirstPending, makeTempHome, node24, startTestCore, waitFor, writeHelloConfig, type TempHome } from '../../helpers/bridge/bridgeHarness.ts';
+
+// The 2026-07-28 revision's dual-era clients probe with `server/discover` first and fall back to `initialize` on any
+// answer that is not a modern error. The app serves 2025-11-25 only (docs/protocol-2026-07-28.md): these tests pin that
+// such clients, here the official v2 SDK client in `auto` mode, still connect over both transports.
+// https://modelcontextprotocol.io/specification/2026-07-28/basic/versioning#backward-compatibility-with-initialization-based-versions
+
+let upstream: TestGraphqlServer;
+let home: TempHome;
+let core: CoreHandle;
+const cleanups: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  upstream = await startGraphqlServer();
+  home = await makeTempHome();
+  core = await startTestCore(home, await writeHelloConfig(home.configHome, upstream.url));
+});
+afterAll(async () => {
+  await core?.close();
+  await upstream?.close();
+  await home?.remove();
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const autoClient = (name: string) => new Client({ name, version: '2.0.0' }, { versionNegotiation: { mode: 'auto', probe: { timeoutMs: 20_000 } } });
+const bridgeParams = () => ({ command: node24, args: [path.join('electron', 'core', 'cli.ts'), '--stdio'], cwd: appRoot, env: { XDG_CONFIG_HOME: home.configHome }, stderr: 'pipe' as const });
+
+// The SDK probes on a throwaway sibling process only with its own StdioClientTransport; any other stdio transport
+// (a subclass, or a client's own) probes on the one connection it has, as the spec describes.
+class InPlaceStdioTransport extends StdioClientTransport {}
+
+async function callHello(client: Client): Promise<unknown> {
+  expect(client.getProtocolEra()).toBe('legacy');
+  const { tools } = await client.listTools();
+  expect(tools.map((tool) => tool.name)).toContain('Hello');
+  const result = await client.callTool({ name: 'Hello', arguments: { name: 'v2' } });
+  expect(result.isError).toBeFalsy();
+  return result.structuredContent;
+}
+
+describe('clients of the 2026-07-28 revision fall back to 2025-11-25 (official v2 SDK client, auto mode)', () => {
+  it('over the stdio bridge, probing on the same connection: the probe is answered, not fatal, and the user is asked once', async () => {
+    const client = autoClient('Dual-era in place (test)');
+    cleanups.push(() => client.close());
+    const connected = client.connect(new InPlaceStdioTransport(bridgeParams()));
+    const request = await decideFirstPending(core, 'allow-read');
+    expect(request).toMatchObject({ name: 'Dual-era in place (test)', kind: 'bridge' });
+    await connected;
+    expect(await callHello(client)).toEqual({ data: { hello: 'Hello, v2!' } });
+  });
+
+  it('over the stdio bridge, probing on a sibling process: the probe raises no approval request of its own', async () => {
+    const client = autoClient('Dual-era sibling (test)');
+    cleanups.push(() => client.close());
+    const connected = client.connect(new StdioClientTransport(bridgeParams()));
+    await decideFirstPending(core, 'allow-read');
+    await connected;
+    expect(await callHello(client)).toEqual({ data: { hello: 'Hello, v2!' } });
+    const pending = await core.bridge['clients:pending']();
+    expect(pending.ok && pending.value).toEqual([]);
+  });
+
+  it('over HTTP: the probe gets 400 with a 2025 error, then initialize opens a session', async () => {
+    const created = await core.authority.bridgePart['keys:create']!('dual-era-http', true);
+    if (!created.ok) throw new Error(created.error.message);
+    const client = autoClient('Dual-era HTTP (test)');
+    cleanups.push(() => client.close());
+    await client.connect(new StreamableHTTPClientTransport(new URL(core.endpoint), { requestInit: { headers: { authorization: `Bearer ${created.value.key}` } } }));
+    expect(await callHello(client)).toEqual({ data: { hello: 'Hello, v2!' } });
+    await waitFor(() => core.mcp.liveSessions().some((session) => session.clientName === 'Dual-era HTTP (test)'));
+  });
+});
