@@ -2,11 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appRoot } from '../../electron/core/appRoot.ts';
 import { silentLogger } from '../../electron/core/log/Logger.ts';
 import { memorySecretStore } from '../../electron/core/secrets/memorySecretStore.ts';
 import { startCore, type CoreHandle } from '../../electron/core/startCore.ts';
+import { defaultDataDir } from '../../electron/core/store/defaultDataDir.ts';
 import type { ClientView } from '../../electron/ipc/contract.ts';
 import { waitForState } from '../helpers/authHarness.ts';
+import { decideFirstPending, node24 } from '../helpers/bridge/bridgeHarness.ts';
 import { loginOverHttp } from '../helpers/loginOverHttp.ts';
 import { startAuthorityServer } from '../helpers/clients/authorityHarness.ts';
 import { approveInApp, followDecidedRequest, type DecisionChannels } from '../helpers/realClients/approveInApp.ts';
@@ -185,6 +188,61 @@ describe.skipIf(!clients.codex)('Codex CLI (real, from npm)', slow, () => {
       login.stop();
     }
     expect(await listClients(core)).toEqual([]);
+  });
+});
+
+// Codex has the 2026-07-28 revision behind a feature flag: it probes with server/discover first and falls back to
+// initialize only on answers it knows from 2025 servers (docs/protocol-2026-07-28.md). An access key over HTTP and
+// the stdio bridge, so no OAuth login is needed.
+describe.skipIf(!clients.codex)('Codex CLI with its 2026-07-28 support on (real, from npm)', slow, () => {
+  const codex = clients.codex!;
+  const root = mkdtempSync(path.join(os.tmpdir(), 'gmd-codex-2026-'));
+  const home = path.join(root, 'home');
+  const configHome = path.join(home, '.config');
+  // Where the bridge (`cli.ts --stdio`, started by Codex with this XDG_CONFIG_HOME) looks for the app's socket.
+  const dataDir = defaultDataDir({ env: { XDG_CONFIG_HOME: configHome }, home });
+  const env = { PATH: process.env.PATH ?? '', HOME: home, CODEX_HOME: path.join(home, '.codex'), LANG: 'C.UTF-8', GMD_ACCESS_KEY: '' };
+  let core: CoreHandle;
+
+  beforeAll(async () => {
+    mkdirSync(env.CODEX_HOME, { recursive: true });
+    core = await startDemoCore(dataDir, home);
+    const created = await core.authority.bridgePart['keys:create']!('codex-2026', true);
+    if (!created.ok) throw new Error(created.error.message);
+    env.GMD_ACCESS_KEY = created.value.key;
+    writeFileSync(path.join(env.CODEX_HOME, 'config.toml'), [
+      '[features]', 'mcp_2026_07_28 = true', '',
+      '[mcp_servers.graphql]', `url = ${JSON.stringify(core.endpoint)}`, 'bearer_token_env_var = "GMD_ACCESS_KEY"', '',
+      '[mcp_servers.graphql_stdio]', `command = ${JSON.stringify(node24)}`, `args = [${JSON.stringify(path.join(appRoot, 'electron', 'core', 'cli.ts'))}, "--stdio"]`,
+      `env = { XDG_CONFIG_HOME = ${JSON.stringify(configHome)} }`, '',
+    ].join('\n'));
+  }, slow.timeout);
+  afterAll(async () => {
+    await core?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('over HTTP, its server/discover probe gets the 2025 answer it knows, and it falls back to initialize and calls a tool', async () => {
+    const server = await startCodexAppServer(codex, env);
+    try {
+      expect(await server.serverStatus('graphql')).toMatchObject({ runtimeStatus: 'connected', toolsError: null });
+      expect((await server.callTool('graphql', 'directory_validate', { operation: '{ __typename }' })).result?.content?.[0]?.text).toBe('valid: query');
+    } finally {
+      server.close();
+    }
+  });
+
+  // Codex 0.171 sends initialize at once on stdio (no probe); the in-place probe is dualEraClients.test.ts's case.
+  it('over the stdio bridge, approved in the app, it calls a tool', async () => {
+    const server = await startCodexAppServer(codex, env);
+    try {
+      const status = server.serverStatus('graphql_stdio');
+      expect(await decideFirstPending(core, 'allow-read')).toMatchObject({ name: 'codex-mcp-client', kind: 'bridge' });
+      expect(await status).toMatchObject({ runtimeStatus: 'connected', toolsError: null });
+      expect((await server.callTool('graphql_stdio', 'directory_validate', { operation: '{ __typename }' })).result?.content?.[0]?.text).toBe('valid: query');
+    } finally {
+      server.close();
+    }
   });
 });
 

@@ -227,7 +227,8 @@ async function handlePost(context: RouteContext, req: IncomingMessage, res: Serv
     return context.sessions.forward(sessionId, req, res, principal, body.value);
   }
   if (isInitialize(body.value)) return context.sessions.start(req, res, body.value, principal);
-  return sendJsonRpcError(res, 400, refusedCode, 'Bad Request: Mcp-Session-Id header is required');
+  // The wording 2025 servers use (the SDK's examples): Codex's 2026-07-28 probe falls back to initialize on exactly it.
+  return sendJsonRpcError(res, 400, refusedCode, 'Bad Request: No valid session ID provided');
 }
 
 /**

@@ -72,6 +72,14 @@ describe('clients of the 2026-07-28 revision fall back to 2025-11-25 (official v
   it('over HTTP: the probe gets 400 with a 2025 error, then initialize opens a session', async () => {
     const created = await core.authority.bridgePart['keys:create']!('dual-era-http', true);
     if (!created.ok) throw new Error(created.error.message);
+    // Word for word what 2025 servers answer (the SDK's examples): Codex falls back on this text and no other.
+    const probe = await fetch(core.endpoint, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${created.value.key}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'server/discover' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'server/discover', params: { _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} } } }),
+    });
+    expect(probe.status).toBe(400);
+    expect(await probe.json()).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Bad Request: No valid session ID provided' } });
     const client = autoClient('Dual-era HTTP (test)');
     cleanups.push(() => client.close());
     await client.connect(new StreamableHTTPClientTransport(new URL(core.endpoint), { requestInit: { headers: { authorization: `Bearer ${created.value.key}` } } }));
