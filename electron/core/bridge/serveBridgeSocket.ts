@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, lstat, rm } from 'node:fs/promises';
 import { connect, createServer, type Server as NetServer, type Socket } from 'node:net';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { isInitializeRequest, isJSONRPCRequest, type InitializeRequest, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { isInitializeRequest, isJSONRPCRequest, type InitializeRequest, type JSONRPCMessage, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { BridgeClientInfo, LocalAuthority, Principal } from '../clients/LocalAuthority.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log/Logger.ts';
@@ -62,6 +62,7 @@ interface Connection {
 // Not an MCP-defined code: a JSON-RPC server error (-32000 to -32099) for "the user did not approve this client".
 const accessDeniedCode = -32001;
 const refusedCode = -32000;
+const methodNotFoundCode = -32601;
 // Requests and notifications a connection may send before initialize (a dual-era client sends one probe).
 const maxEarlyMessages = 8;
 
@@ -151,8 +152,15 @@ async function awaitInitialize(transport: SocketTransport): Promise<(JSONRPCMess
     if (message === undefined || isInitializeMessage(message)) return message;
     transport.dropHeldMessage();
     if (early === maxEarlyMessages) return void (await refuse(transport, message, refusedCode, 'Too many messages before initialize.'));
-    if (isJSONRPCRequest(message)) await transport.sendError(message.id, refusedCode, `This server speaks MCP 2025-11-25 on the bridge: send initialize before ${message.method.slice(0, 100)}.`).catch(() => {});
+    if (isJSONRPCRequest(message)) await answerEarlyRequest(transport, message);
   }
+}
+
+// `server/discover` is a method 2025 servers lack: -32601 is the error every dual-era client reads as "legacy".
+function answerEarlyRequest(transport: SocketTransport, request: JSONRPCRequest): Promise<void> {
+  const method = request.method.slice(0, 100);
+  const code = method === 'server/discover' ? methodNotFoundCode : refusedCode;
+  return transport.sendError(request.id, code, `This server speaks MCP 2025-11-25 on the bridge: send initialize before ${method}.`).catch(() => {});
 }
 
 async function startSession(transport: SocketTransport, principal: Principal, client: BridgeClientInfo, context: ConnectionContext): Promise<void> {

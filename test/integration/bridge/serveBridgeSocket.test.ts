@@ -86,7 +86,7 @@ describe('serveBridgeSocket refusals', () => {
     const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
     relay.send({ jsonrpc: '2.0', id: 'probe', method: 'server/discover', params: { _meta: meta } });
     await waitFor(() => relay.stdout().includes('"probe"'));
-    expect(JSON.parse(relay.stdout())).toEqual({ jsonrpc: '2.0', id: 'probe', error: { code: -32000, message: 'This server speaks MCP 2025-11-25 on the bridge: send initialize before server/discover.' } });
+    expect(JSON.parse(relay.stdout())).toEqual({ jsonrpc: '2.0', id: 'probe', error: { code: -32601, message: 'This server speaks MCP 2025-11-25 on the bridge: send initialize before server/discover.' } });
     expect(authority.pending).toEqual([]);
 
     relay.send(initializeRequest(1));
