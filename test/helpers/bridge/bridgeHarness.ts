@@ -4,13 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { appRoot } from '../../../electron/core/appRoot.ts';
 import { appFolderName } from '../../../electron/core/config/defaultConfigPath.ts';
 import { silentLogger } from '../../../electron/core/log/Logger.ts';
 import { memorySecretStore } from '../../../electron/core/secrets/memorySecretStore.ts';
 import { startCore, type CoreHandle } from '../../../electron/core/startCore.ts';
 import type { ClientDecision, PendingClientView } from '../../../electron/ipc/contract.ts';
-import { testSchemaSource } from '../graphqlServer.ts';
+import { startGraphqlServer, testSchemaSource, type TestGraphqlServer } from '../graphqlServer.ts';
 
 /** Node 24 from node_modules (the system Node may be older and lack type stripping). */
 export const node24 = path.join(appRoot, 'node_modules', '.bin', 'node');
@@ -95,6 +96,34 @@ export async function writeHelloConfig(dir: string, endpoint: string): Promise<s
 /** Starts the whole core on that config, with its data folder (and so its bridge socket) in the temp home. */
 export function startTestCore(home: TempHome, configPath: string): Promise<CoreHandle> {
   return startCore({ configPath, dataDir: home.dataDir, openExternal: async () => {}, logger: silentLogger, port: 0, watch: true, secrets: memorySecretStore() });
+}
+
+/** A test file's running core on the Hello config (see useHelloCore); `defer` runs a cleanup after the current test. */
+export interface HelloCore {
+  readonly core: CoreHandle;
+  readonly home: TempHome;
+  readonly upstream: TestGraphqlServer;
+  defer(cleanup: () => Promise<unknown>): void;
+}
+
+/** Registers hooks that start the whole core on the Hello config in its own temp home once for the file. */
+export function useHelloCore(): HelloCore {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const state = { defer: (cleanup: () => Promise<unknown>) => void cleanups.push(cleanup) } as HelloCore & { core: CoreHandle; home: TempHome; upstream: TestGraphqlServer };
+  beforeAll(async () => {
+    state.upstream = await startGraphqlServer();
+    state.home = await makeTempHome();
+    state.core = await startTestCore(state.home, await writeHelloConfig(state.home.configHome, state.upstream.url));
+  });
+  afterAll(async () => {
+    await state.core?.close();
+    await state.upstream?.close();
+    await state.home?.remove();
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return state;
 }
 
 /** Waits for the client's approval request in the app and decides it, as the window's Allow/Deny buttons do. */

@@ -1,38 +1,19 @@
 import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appRoot } from '../../../electron/core/appRoot.ts';
-import type { CoreHandle } from '../../../electron/core/startCore.ts';
-import { startGraphqlServer, type TestGraphqlServer } from '../../helpers/graphqlServer.ts';
-import { decideFirstPending, makeTempHome, node24, startTestCore, waitFor, writeHelloConfig, type TempHome } from '../../helpers/bridge/bridgeHarness.ts';
+import { decideFirstPending, node24, useHelloCore, waitFor } from '../../helpers/bridge/bridgeHarness.ts';
 
 // The 2026-07-28 revision's dual-era clients probe with `server/discover` first and fall back to `initialize` on any
 // answer that is not a modern error. The app serves 2025-11-25 only (docs/protocol-2026-07-28.md): these tests pin that
 // such clients, here the official v2 SDK client in `auto` mode, still connect over both transports.
 // https://modelcontextprotocol.io/specification/2026-07-28/basic/versioning#backward-compatibility-with-initialization-based-versions
 
-let upstream: TestGraphqlServer;
-let home: TempHome;
-let core: CoreHandle;
-const cleanups: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  upstream = await startGraphqlServer();
-  home = await makeTempHome();
-  core = await startTestCore(home, await writeHelloConfig(home.configHome, upstream.url));
-});
-afterAll(async () => {
-  await core?.close();
-  await upstream?.close();
-  await home?.remove();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const hello = useHelloCore();
 
 const autoClient = (name: string) => new Client({ name, version: '2.0.0' }, { versionNegotiation: { mode: 'auto', probe: { timeoutMs: 20_000 } } });
-const bridgeParams = () => ({ command: node24, args: [path.join('electron', 'core', 'cli.ts'), '--stdio'], cwd: appRoot, env: { XDG_CONFIG_HOME: home.configHome }, stderr: 'pipe' as const });
+const bridgeParams = () => ({ command: node24, args: [path.join('electron', 'core', 'cli.ts'), '--stdio'], cwd: appRoot, env: { XDG_CONFIG_HOME: hello.home.configHome }, stderr: 'pipe' as const });
 
 // The SDK probes on a throwaway sibling process only with its own StdioClientTransport; any other stdio transport
 // (a subclass, or a client's own) probes on the one connection it has, as the spec describes.
@@ -50,9 +31,9 @@ async function callHello(client: Client): Promise<unknown> {
 describe('clients of the 2026-07-28 revision fall back to 2025-11-25 (official v2 SDK client, auto mode)', () => {
   it('over the stdio bridge, probing on the same connection: the probe is answered, not fatal, and the user is asked once', async () => {
     const client = autoClient('Dual-era in place (test)');
-    cleanups.push(() => client.close());
+    hello.defer(() => client.close());
     const connected = client.connect(new InPlaceStdioTransport(bridgeParams()));
-    const request = await decideFirstPending(core, 'allow-read');
+    const request = await decideFirstPending(hello.core, 'allow-read');
     expect(request).toMatchObject({ name: 'Dual-era in place (test)', kind: 'bridge' });
     await connected;
     expect(await callHello(client)).toEqual({ data: { hello: 'Hello, v2!' } });
@@ -60,20 +41,20 @@ describe('clients of the 2026-07-28 revision fall back to 2025-11-25 (official v
 
   it('over the stdio bridge, probing on a sibling process: the probe raises no approval request of its own', async () => {
     const client = autoClient('Dual-era sibling (test)');
-    cleanups.push(() => client.close());
+    hello.defer(() => client.close());
     const connected = client.connect(new StdioClientTransport(bridgeParams()));
-    await decideFirstPending(core, 'allow-read');
+    await decideFirstPending(hello.core, 'allow-read');
     await connected;
     expect(await callHello(client)).toEqual({ data: { hello: 'Hello, v2!' } });
-    const pending = await core.bridge['clients:pending']();
+    const pending = await hello.core.bridge['clients:pending']();
     expect(pending.ok && pending.value).toEqual([]);
   });
 
   it('over HTTP: the probe gets 400 with a 2025 error, then initialize opens a session', async () => {
-    const created = await core.authority.bridgePart['keys:create']!('dual-era-http', true);
+    const created = await hello.core.authority.bridgePart['keys:create']!('dual-era-http', true);
     if (!created.ok) throw new Error(created.error.message);
     // Word for word what 2025 servers answer (the SDK's examples): Codex falls back on this text and no other.
-    const probe = await fetch(core.endpoint, {
+    const probe = await fetch(hello.core.endpoint, {
       method: 'POST',
       headers: { authorization: `Bearer ${created.value.key}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'server/discover' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'server/discover', params: { _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} } } }),
@@ -81,9 +62,9 @@ describe('clients of the 2026-07-28 revision fall back to 2025-11-25 (official v
     expect(probe.status).toBe(400);
     expect(await probe.json()).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Bad Request: No valid session ID provided' } });
     const client = autoClient('Dual-era HTTP (test)');
-    cleanups.push(() => client.close());
-    await client.connect(new StreamableHTTPClientTransport(new URL(core.endpoint), { requestInit: { headers: { authorization: `Bearer ${created.value.key}` } } }));
+    hello.defer(() => client.close());
+    await client.connect(new StreamableHTTPClientTransport(new URL(hello.core.endpoint), { requestInit: { headers: { authorization: `Bearer ${created.value.key}` } } }));
     expect(await callHello(client)).toEqual({ data: { hello: 'Hello, v2!' } });
-    await waitFor(() => core.mcp.liveSessions().some((session) => session.clientName === 'Dual-era HTTP (test)'));
+    await waitFor(() => hello.core.mcp.liveSessions().some((session) => session.clientName === 'Dual-era HTTP (test)'));
   });
 });

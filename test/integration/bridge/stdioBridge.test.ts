@@ -1,39 +1,21 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mcpServerName } from '../../../electron/core/mcp/createMcpServer.ts';
-import { appVersion, type CoreHandle } from '../../../electron/core/startCore.ts';
-import { startGraphqlServer, type TestGraphqlServer } from '../../helpers/graphqlServer.ts';
-import { bridgeClient, bridgeTransport, collectStderr, decideFirstPending, makeTempHome, startTestCore, waitFor, writeHelloConfig, type TempHome } from '../../helpers/bridge/bridgeHarness.ts';
+import { appVersion } from '../../../electron/core/startCore.ts';
+import { bridgeClient, bridgeTransport, collectStderr, decideFirstPending, useHelloCore, waitFor } from '../../helpers/bridge/bridgeHarness.ts';
 
-let upstream: TestGraphqlServer;
-let home: TempHome;
-let core: CoreHandle;
-const cleanups: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  upstream = await startGraphqlServer();
-  home = await makeTempHome();
-  core = await startTestCore(home, await writeHelloConfig(home.configHome, upstream.url));
-});
-afterAll(async () => {
-  await core?.close();
-  await upstream?.close();
-  await home?.remove();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const hello = useHelloCore();
 
 describe('stdio bridge against the running core (node electron/core/cli.ts --stdio as a child)', () => {
   it('relays a whole session for the SDK stdio client once the user approves it in the app', async () => {
     const client = bridgeClient();
-    const transport = bridgeTransport(home);
+    const transport = bridgeTransport(hello.home);
     const stderr = collectStderr(transport);
-    cleanups.push(() => client.close());
+    hello.defer(() => client.close());
     const connected = client.connect(transport);
-    const request = await decideFirstPending(core, 'allow-read');
+    const request = await decideFirstPending(hello.core, 'allow-read');
     expect(request).toMatchObject({ name: 'Claude Desktop (test)', kind: 'bridge', identity: 'self-asserted' });
     await connected;
     expect(client.getServerVersion()).toEqual({ name: mcpServerName, version: appVersion });
@@ -43,20 +25,20 @@ describe('stdio bridge against the running core (node electron/core/cli.ts --std
     const result = await client.callTool({ name: 'Hello', arguments: { name: 'bridge' } });
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toEqual({ data: { hello: 'Hello, bridge!' } });
-    expect(upstream.requests.at(-1)?.headers.authorization).toBeUndefined(); // no local credential travels upstream
+    expect(hello.upstream.requests.at(-1)?.headers.authorization).toBeUndefined(); // no local credential travels upstream
 
     // The window lists the bridge client as connected, with this session, like any other client.
-    const clients = await core.bridge['clients:list']();
+    const clients = await hello.core.bridge['clients:list']();
     const listed = clients.ok ? clients.value.find((entry) => entry.name === 'Claude Desktop (test)') : undefined;
     expect(listed).toMatchObject({ kind: 'bridge', identity: 'self-asserted', access: 'read' });
     expect(listed?.sessions).toMatchObject([{ clientName: 'Claude Desktop (test)', clientVersion: '0.9.0' }]);
-    const activity = await core.bridge['activity:list']({ clientId: listed!.clientId });
+    const activity = await hello.core.bridge['activity:list']({ clientId: listed!.clientId });
     expect(activity.ok && activity.value).toMatchObject([{ clientName: 'Claude Desktop (test)', tool: 'Hello', outcome: 'ok' }]);
 
     // A hot reload reaches the bridged client as notifications/tools/list_changed.
     let listChanged = 0;
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => void listChanged++);
-    await writeFile(path.join(home.configHome, 'ops', 'Echo.graphql'), 'query Echo($text: String) { echo(text: $text) }\n');
+    await writeFile(path.join(hello.home.configHome, 'ops', 'Echo.graphql'), 'query Echo($text: String) { echo(text: $text) }\n');
     await waitFor(() => listChanged > 0);
     expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('Echo');
     expect(stderr()).toBe('');
@@ -64,22 +46,22 @@ describe('stdio bridge against the running core (node electron/core/cli.ts --std
 
   it('lets an approved client reconnect without asking again', async () => {
     const client = bridgeClient();
-    cleanups.push(() => client.close());
-    await client.connect(bridgeTransport(home)); // approved in the previous test under the same name
+    hello.defer(() => client.close());
+    await client.connect(bridgeTransport(hello.home)); // approved in the previous test under the same name
     expect((await client.listTools()).tools.length).toBeGreaterThan(0);
-    const pending = await core.bridge['clients:pending']();
+    const pending = await hello.core.bridge['clients:pending']();
     expect(pending.ok && pending.value).toEqual([]);
   });
 
   it("re-lists a bridge client's tools when the user changes its allow-list in the app", async () => {
     const client = bridgeClient();
-    cleanups.push(() => client.close());
-    await client.connect(bridgeTransport(home));
+    hello.defer(() => client.close());
+    await client.connect(bridgeTransport(hello.home));
     let listChanged = 0;
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => void listChanged++);
-    const clients = await core.bridge['clients:list']();
+    const clients = await hello.core.bridge['clients:list']();
     const clientId = clients.ok ? clients.value.find((entry) => entry.name === 'Claude Desktop (test)')?.clientId : undefined;
-    expect(await core.bridge['clients:setTools'](clientId!, ['Echo'])).toEqual({ ok: true, value: undefined });
+    expect(await hello.core.bridge['clients:setTools'](clientId!, ['Echo'])).toEqual({ ok: true, value: undefined });
     await waitFor(() => listChanged > 0);
     expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(['Echo']);
     expect((await client.callTool({ name: 'Hello', arguments: {} })).isError).toBe(true);
