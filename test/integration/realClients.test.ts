@@ -14,7 +14,7 @@ import { loginOverHttp } from '../helpers/loginOverHttp.ts';
 import { startAuthorityServer } from '../helpers/clients/authorityHarness.ts';
 import { approveInApp, followDecidedRequest, type DecisionChannels } from '../helpers/realClients/approveInApp.ts';
 import { startClaudeControl } from '../helpers/realClients/claudeControl.ts';
-import { startCodexAppServer } from '../helpers/realClients/codexAppServer.ts';
+import { startCodexAppServer, type CodexAppServer } from '../helpers/realClients/codexAppServer.ts';
 import { findRealClients } from '../helpers/realClients/findRealClients.ts';
 import { runClient, runToEnd, type RunningClient } from '../helpers/realClients/runClient.ts';
 
@@ -33,6 +33,12 @@ async function startDemoCore(dataDir: string, home: string, port = 0): Promise<C
   await loginOverHttp((await core.auth.signIn()).authorizationUrl, 'alice', { follow: true });
   await waitForState(core.auth, 'signed-in');
   return core;
+}
+
+/** Codex's own MCP client is connected to `name` (`status`, asked for now unless given) and runs a tool through it. */
+async function expectCodexToCallTools(server: CodexAppServer, name: string, status = server.serverStatus(name)): Promise<void> {
+  expect(await status).toMatchObject({ runtimeStatus: 'connected', toolsError: null });
+  expect((await server.callTool(name, 'directory_validate', { operation: '{ __typename }' })).result?.content?.[0]?.text).toBe('valid: query');
 }
 
 async function listClients(core: CoreHandle): Promise<ClientView[]> {
@@ -127,8 +133,7 @@ describe.skipIf(!clients.codex)('Codex CLI (real, from npm)', slow, () => {
     core = await startDemoCore(dataDir, home, port);
     const server = await startCodexAppServer(codex, env);
     try {
-      expect(await server.serverStatus('graphql')).toMatchObject({ runtimeStatus: 'connected', toolsError: null });
-      expect((await server.callTool('graphql', 'directory_validate', { operation: '{ __typename }' })).result?.content?.[0]?.text).toBe('valid: query');
+      await expectCodexToCallTools(server, 'graphql');
     } finally {
       server.close();
     }
@@ -225,8 +230,7 @@ describe.skipIf(!clients.codex)('Codex CLI with its 2026-07-28 support on (real,
   it('over HTTP, its server/discover probe gets the 2025 answer it knows, and it falls back to initialize and calls a tool', async () => {
     const server = await startCodexAppServer(codex, env);
     try {
-      expect(await server.serverStatus('graphql')).toMatchObject({ runtimeStatus: 'connected', toolsError: null });
-      expect((await server.callTool('graphql', 'directory_validate', { operation: '{ __typename }' })).result?.content?.[0]?.text).toBe('valid: query');
+      await expectCodexToCallTools(server, 'graphql');
     } finally {
       server.close();
     }
@@ -238,8 +242,7 @@ describe.skipIf(!clients.codex)('Codex CLI with its 2026-07-28 support on (real,
     try {
       const status = server.serverStatus('graphql_stdio');
       expect(await decideFirstPending(core, 'allow-read')).toMatchObject({ name: 'codex-mcp-client', kind: 'bridge' });
-      expect(await status).toMatchObject({ runtimeStatus: 'connected', toolsError: null });
-      expect((await server.callTool('graphql_stdio', 'directory_validate', { operation: '{ __typename }' })).result?.content?.[0]?.text).toBe('valid: query');
+      await expectCodexToCallTools(server, 'graphql_stdio', status);
     } finally {
       server.close();
     }
