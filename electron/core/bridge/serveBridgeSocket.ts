@@ -72,8 +72,9 @@ const maxEarlyMessages = 8;
  * Each connection carries newline-delimited JSON-RPC (the MCP stdio framing); its `initialize` asks the user to
  * approve the client (`authorizeBridgeClient`), denial answers with an error and closes, approval starts a session
  * with its own `Server`. Requests before `initialize` (a 2026-07-28 client's `server/discover` probe) get an error
- * and the connection stays open for the `initialize` that follows. Revoking the client closes its connections. A stale socket file left by a crash is replaced;
- * a live one (another running app) is never taken over: that rejects with BRIDGE_IN_USE.
+ * and the connection stays open for the `initialize` that follows. Revoking the client closes its connections. A
+ * stale socket file left by a crash is replaced; a live one (another running app) is never taken over: that rejects
+ * with BRIDGE_IN_USE.
  *
  * @see https://modelcontextprotocol.io/specification/2025-06-18/basic/transports#stdio
  * @see https://modelcontextprotocol.io/specification/2025-06-18/basic/security_best_practices#local-mcp-server-compromise
