@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const verified = ['@openai/codex@0.171.0', '@anthropic-ai/claude-code@2.1.197'];
+const verified = ['@openai/codex@0.171.0', '@anthropic-ai/claude-code@2.1.337'];
 const args = process.argv.slice(2);
 const installOnly = args.includes('--install-only');
 const requested = args.filter((arg) => arg !== '--install-only');
