@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -333,6 +333,46 @@ const claudeCodeDocument = {
   response_types: ['code'],
   token_endpoint_auth_method: 'none',
 };
+
+// Claude Code probes with server/discover on stdio too, on the one pipe it has, before it falls back to initialize:
+// the stdio bridge (how Claude Desktop connects) must answer the probe and keep the connection for what follows. What
+// Claude Code writes to the bridge is recorded with `tee`, so the test sees the probe it is about.
+describe.skipIf(!clients.claude)('Claude Code over the stdio bridge (real, from npm)', slow, () => {
+  const claude = clients.claude!;
+  const root = mkdtempSync(path.join(os.tmpdir(), 'gmd-claude-stdio-'));
+  const home = path.join(root, 'home');
+  const configHome = path.join(home, '.config');
+  const dataDir = defaultDataDir({ env: { XDG_CONFIG_HOME: configHome }, home });
+  const sent = path.join(root, 'sent-to-bridge.jsonl');
+  const env = { PATH: process.env.PATH ?? '', HOME: home, LANG: 'C.UTF-8', TERM: 'xterm', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' };
+  let core: CoreHandle;
+
+  beforeAll(async () => {
+    mkdirSync(home, { recursive: true });
+    core = await startDemoCore(dataDir, home);
+  }, slow.timeout);
+  afterAll(async () => {
+    await core?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('its server/discover probe is answered on a pipe that stays open; it falls back to initialize, is approved in the app and calls a tool', async () => {
+    const bridge = `tee -a '${sent}' | '${node24}' '${path.join(appRoot, 'electron', 'core', 'cli.ts')}' --stdio`;
+    await runToEnd(claude, ['mcp', 'add', '--scope', 'user', 'graphql', '-e', `XDG_CONFIG_HOME=${configHome}`, '--', '/bin/sh', '-c', bridge], env);
+    const control = startClaudeControl(claude, env);
+    try {
+      const status = control.serverStatus('graphql');
+      expect(await decideFirstPending(core, 'allow-read')).toMatchObject({ name: 'claude-code', kind: 'bridge' });
+      expect(await status).toMatchObject({ status: 'connected' });
+      const called = await control.callTool('graphql', 'directory_validate', { operation: '{ __typename }' });
+      expect(JSON.stringify(called.response?.content), JSON.stringify(called)).toContain('valid: query');
+    } finally {
+      control.close();
+    }
+    const methods = readFileSync(sent, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { method?: string }).method);
+    expect(methods.slice(0, 2)).toEqual(['server/discover', 'initialize']);
+  });
+});
 
 describe.skipIf(!clients.claude)('Claude Code (real) where its metadata document can be fetched', slow, () => {
   it('is shown verified as claude.ai, and its random localhost port matches the document\'s port-less redirect URI', async () => {
