@@ -9,7 +9,7 @@ import { startCore, type CoreHandle } from '../../electron/core/startCore.ts';
 import { defaultDataDir } from '../../electron/core/store/defaultDataDir.ts';
 import type { ClientView } from '../../electron/ipc/contract.ts';
 import { waitForState } from '../helpers/authHarness.ts';
-import { decideFirstPending, node24 } from '../helpers/bridge/bridgeHarness.ts';
+import { decideFirstPending, node24, waitFor } from '../helpers/bridge/bridgeHarness.ts';
 import { loginOverHttp } from '../helpers/loginOverHttp.ts';
 import { startAuthorityServer } from '../helpers/clients/authorityHarness.ts';
 import { approveInApp, followDecidedRequest, type DecisionChannels } from '../helpers/realClients/approveInApp.ts';
@@ -246,6 +246,66 @@ describe.skipIf(!clients.codex)('Codex CLI with its 2026-07-28 support on (real,
     } finally {
       server.close();
     }
+  });
+});
+
+// Promise 3 with a real client: Codex's mutation waits for the user's decision in the app (K1), and a Codex that
+// stops waiting (its tool_timeout_sec) takes the request back with it, so a late "allow" can never run it unseen.
+describe.skipIf(!clients.codex)('Codex CLI asks you before it changes data (real, from npm)', slow, () => {
+  const codex = clients.codex!;
+  const root = mkdtempSync(path.join(os.tmpdir(), 'gmd-codex-ask-'));
+  const home = path.join(root, 'home');
+  const env = { PATH: process.env.PATH ?? '', HOME: home, CODEX_HOME: path.join(home, '.codex'), LANG: 'C.UTF-8', GMD_ACCESS_KEY: '' };
+  let core: CoreHandle;
+
+  beforeAll(async () => {
+    mkdirSync(env.CODEX_HOME, { recursive: true });
+    core = await startDemoCore(path.join(root, 'data'), home);
+    const created = await core.authority.bridgePart['keys:create']!('codex-ask', false);
+    if (!created.ok) throw new Error(created.error.message);
+    env.GMD_ACCESS_KEY = created.value.key;
+    const server = (name: string, extra = '') => [`[mcp_servers.${name}]`, `url = ${JSON.stringify(core.endpoint)}`, 'bearer_token_env_var = "GMD_ACCESS_KEY"', extra, ''];
+    writeFileSync(path.join(env.CODEX_HOME, 'config.toml'), [...server('graphql'), ...server('impatient', 'tool_timeout_sec = 3')].join('\n'));
+  }, slow.timeout);
+  afterAll(async () => {
+    await core?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const pendingCalls = async () => {
+    const pending = await core.bridge['approvals:pending']();
+    if (!pending.ok) throw new Error(pending.error.message);
+    return pending.value;
+  };
+
+  it('a mutation waits for the decision in the app, with its arguments shown; allowed once, it runs and Codex gets the task', async () => {
+    const server = await startCodexAppServer(codex, env);
+    try {
+      const call = server.callTool('graphql', 'CreateTask', { input: { projectId: 'p1', title: 'Asked first' } });
+      await waitFor(async () => (await pendingCalls()).length === 1);
+      const [waiting] = await pendingCalls();
+      expect(waiting).toMatchObject({ clientName: 'codex-ask', tool: 'CreateTask', api: 'tasks', arguments: { input: { projectId: 'p1', title: 'Asked first' } } });
+      expect(await core.bridge['approvals:decide'](waiting!.id, 'allow-once')).toEqual({ ok: true, value: undefined });
+      const { result } = await call;
+      expect(result?.isError).toBeFalsy();
+      expect(result?.content?.[0]?.text).toContain('Asked first');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('when Codex stops waiting, its call is withdrawn from the app and never runs', async () => {
+    const server = await startCodexAppServer(codex, env);
+    try {
+      const call = server.callTool('impatient', 'CreateTask', { input: { projectId: 'p1', title: 'Never sent' } });
+      await waitFor(async () => (await pendingCalls()).length === 1);
+      expect((await call).error?.message).toMatch(/timed out/);
+      await waitFor(async () => (await pendingCalls()).length === 0);
+    } finally {
+      server.close();
+    }
+    const activity = await core.bridge['activity:list']({ tool: 'CreateTask', outcome: 'denied' });
+    expect(activity.ok && activity.value).toMatchObject([{ error: 'The client cancelled the call before it was approved.' }]);
   });
 });
 
