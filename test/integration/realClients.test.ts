@@ -309,6 +309,47 @@ describe.skipIf(!clients.codex)('Codex CLI asks you before it changes data (real
   });
 });
 
+// notifications/tools/list_changed with real clients: Claude Code re-lists at once; Codex 0.171 only with its
+// mcp_tool_list_changed feature on (without it, at its next start). The app refuses a tool taken away either way.
+describe.skipIf(!clients.claude || !clients.codex)('An allow-list change reaches the real clients (real, from npm)', slow, () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'gmd-list-changed-'));
+  const home = path.join(root, 'home');
+  const env = { PATH: process.env.PATH ?? '', HOME: home, CODEX_HOME: path.join(home, '.codex'), LANG: 'C.UTF-8', TERM: 'xterm', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', GMD_ACCESS_KEY: '' };
+  let core: CoreHandle;
+  let clientId = '';
+
+  beforeAll(async () => {
+    mkdirSync(env.CODEX_HOME, { recursive: true });
+    core = await startCore({ openExternal: noopOpen, logger: silentLogger, env: { XDG_CONFIG_HOME: home, HOME: home }, port: 0, watch: false, secrets: memorySecretStore(), dataDir: path.join(root, 'data') });
+    const created = await core.authority.bridgePart['keys:create']!('lister', true);
+    if (!created.ok) throw new Error(created.error.message);
+    ({ clientId, key: env.GMD_ACCESS_KEY } = created.value);
+    writeFileSync(path.join(env.CODEX_HOME, 'config.toml'), ['[features]', 'mcp_tool_list_changed = true', '', '[mcp_servers.graphql]', `url = ${JSON.stringify(core.endpoint)}`, 'bearer_token_env_var = "GMD_ACCESS_KEY"', ''].join('\n'));
+    await runToEnd(clients.claude!, ['mcp', 'add', '--transport', 'http', '--scope', 'user', 'graphql', core.endpoint, '--header', `Authorization: Bearer ${env.GMD_ACCESS_KEY}`], env);
+  }, slow.timeout);
+  afterAll(async () => {
+    await core?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('both re-list their tools while connected; Claude Code then no longer offers the tool taken away', async () => {
+    const claude = startClaudeControl(clients.claude!, env);
+    const codex = await startCodexAppServer(clients.codex!, env);
+    const toolCounts = async () => [(await claude.serverStatus('graphql'))?.tools?.length, Object.keys((await codex.serverStatus('graphql'))?.tools ?? {}).length];
+    try {
+      const [before, codexBefore] = await toolCounts();
+      expect(before).toBeGreaterThan(2);
+      expect(codexBefore).toBe(before);
+      expect(await core.bridge['clients:setTools'](clientId, ['ListProjects', 'directory_validate'])).toEqual({ ok: true, value: undefined });
+      await waitFor(async () => (await toolCounts()).every((count) => count === 2), 20_000);
+      expect((await claude.callTool('graphql', 'ListTasks', {})).error).toContain('ListTasks');
+    } finally {
+      claude.close();
+      codex.close();
+    }
+  });
+});
+
 describe.skipIf(!clients.claude)('Claude Code (real, from npm)', slow, () => {
   const claude = clients.claude!;
   const root = mkdtempSync(path.join(os.tmpdir(), 'gmd-claude-'));
