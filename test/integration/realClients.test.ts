@@ -7,7 +7,7 @@ import { silentLogger } from '../../electron/core/log/Logger.ts';
 import { memorySecretStore } from '../../electron/core/secrets/memorySecretStore.ts';
 import { startCore, type CoreHandle } from '../../electron/core/startCore.ts';
 import { defaultDataDir } from '../../electron/core/store/defaultDataDir.ts';
-import type { ClientView } from '../../electron/ipc/contract.ts';
+import type { CallDecision, ClientView, PendingCallView } from '../../electron/ipc/contract.ts';
 import { waitForState } from '../helpers/authHarness.ts';
 import { decideFirstPending, node24, waitFor } from '../helpers/bridge/bridgeHarness.ts';
 import { loginOverHttp } from '../helpers/loginOverHttp.ts';
@@ -306,6 +306,50 @@ describe.skipIf(!clients.codex)('Codex CLI asks you before it changes data (real
     }
     const activity = await core.bridge['activity:list']({ tool: 'CreateTask', outcome: 'denied' });
     expect(activity.ok && activity.value).toMatchObject([{ error: 'The client cancelled the call before it was approved.' }]);
+  });
+});
+
+describe.skipIf(!clients.claude)('Claude Code asks you before it changes data (real, from npm)', slow, () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'gmd-claude-ask-'));
+  const home = path.join(root, 'home');
+  const env = { PATH: process.env.PATH ?? '', HOME: home, LANG: 'C.UTF-8', TERM: 'xterm', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' };
+  let core: CoreHandle;
+
+  beforeAll(async () => {
+    mkdirSync(home, { recursive: true });
+    core = await startDemoCore(path.join(root, 'data'), home);
+    const created = await core.authority.bridgePart['keys:create']!('claude-ask', false);
+    if (!created.ok) throw new Error(created.error.message);
+    await runToEnd(clients.claude!, ['mcp', 'add', '--transport', 'http', '--scope', 'user', 'graphql', core.endpoint, '--header', `Authorization: Bearer ${created.value.key}`], env);
+  }, slow.timeout);
+  afterAll(async () => {
+    await core?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const decideNext = async (decision: CallDecision) => {
+    let pending: PendingCallView[] = [];
+    await waitFor(async () => {
+      const answer = await core.bridge['approvals:pending']();
+      pending = answer.ok ? answer.value : [];
+      return pending.length === 1;
+    });
+    expect(await core.bridge['approvals:decide'](pending[0]!.id, decision)).toEqual({ ok: true, value: undefined });
+    return pending[0]!;
+  };
+
+  it('a mutation waits for the decision in the app; allowed once it runs, denied Claude Code is told why', async () => {
+    const control = startClaudeControl(clients.claude!, env);
+    try {
+      const allowed = control.callTool('graphql', 'CreateTask', { input: { projectId: 'p1', title: 'Claude asked first' } });
+      expect(await decideNext('allow-once')).toMatchObject({ clientName: 'claude-ask', tool: 'CreateTask', arguments: { input: { title: 'Claude asked first' } } });
+      expect(JSON.stringify((await allowed).response?.content)).toContain('Claude asked first');
+      const denied = control.callTool('graphql', 'CreateTask', { input: { projectId: 'p1', title: 'Not this one' } });
+      await decideNext('deny');
+      expect(JSON.stringify(await denied)).toContain('The user denied this call in GraphQL MCP Desktop; nothing was sent to the API.');
+    } finally {
+      control.close();
+    }
   });
 });
 
