@@ -41,6 +41,39 @@ async function expectCodexToCallTools(server: CodexAppServer, name: string, stat
   expect((await server.callTool(name, 'directory_validate', { operation: '{ __typename }' })).result?.content?.[0]?.text).toBe('valid: query');
 }
 
+type ClientEnv = Record<string, string> & { HOME: string; CODEX_HOME: string };
+
+/** The environment every real client runs in here: a private HOME (and CODEX_HOME), no updater, no extra traffic. */
+function clientEnv(home: string): ClientEnv {
+  return { PATH: process.env.PATH ?? '', HOME: home, CODEX_HOME: path.join(home, '.codex'), LANG: 'C.UTF-8', TERM: 'xterm', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' };
+}
+
+// A client starts the bridge (`cli.ts --stdio`) with XDG_CONFIG_HOME set to this; it finds the app's socket from there.
+const configHomeOf = (home: string) => path.join(home, '.config');
+const bridgeDataDirOf = (home: string) => defaultDataDir({ env: { XDG_CONFIG_HOME: configHomeOf(home) }, home });
+
+interface DemoSection {
+  home: string;
+  env: ClientEnv;
+  core: CoreHandle;
+}
+
+/** For one describe: a signed-in demo core of its own in a temp folder (data in `dataDirOf(home)`), removed after. */
+function useDemoCore(name: string, dataDirOf = (home: string) => path.join(path.dirname(home), 'data')): DemoSection {
+  const root = mkdtempSync(path.join(os.tmpdir(), `gmd-${name}-`));
+  const home = path.join(root, 'home');
+  const section = { home, env: clientEnv(home) } as DemoSection;
+  beforeAll(async () => {
+    mkdirSync(section.env.CODEX_HOME, { recursive: true });
+    section.core = await startDemoCore(dataDirOf(home), home);
+  }, slow.timeout);
+  afterAll(async () => {
+    await section.core?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+  return section;
+}
+
 async function listClients(core: CoreHandle): Promise<ClientView[]> {
   const listed = await core.bridge['clients:list']();
   if (!listed.ok) throw new Error(listed.error.message);
@@ -201,31 +234,21 @@ describe.skipIf(!clients.codex)('Codex CLI (real, from npm)', slow, () => {
 // the stdio bridge, so no OAuth login is needed.
 describe.skipIf(!clients.codex)('Codex CLI with its 2026-07-28 support on (real, from npm)', slow, () => {
   const codex = clients.codex!;
-  const root = mkdtempSync(path.join(os.tmpdir(), 'gmd-codex-2026-'));
-  const home = path.join(root, 'home');
-  const configHome = path.join(home, '.config');
-  // Where the bridge (`cli.ts --stdio`, started by Codex with this XDG_CONFIG_HOME) looks for the app's socket.
-  const dataDir = defaultDataDir({ env: { XDG_CONFIG_HOME: configHome }, home });
-  const env = { PATH: process.env.PATH ?? '', HOME: home, CODEX_HOME: path.join(home, '.codex'), LANG: 'C.UTF-8', GMD_ACCESS_KEY: '' };
-  let core: CoreHandle;
+  const demo = useDemoCore('codex-2026', bridgeDataDirOf);
+  const { env } = demo;
+  const configHome = configHomeOf(demo.home);
 
   beforeAll(async () => {
-    mkdirSync(env.CODEX_HOME, { recursive: true });
-    core = await startDemoCore(dataDir, home);
-    const created = await core.authority.bridgePart['keys:create']!('codex-2026', true);
+    const created = await demo.core.authority.bridgePart['keys:create']!('codex-2026', true);
     if (!created.ok) throw new Error(created.error.message);
     env.GMD_ACCESS_KEY = created.value.key;
     writeFileSync(path.join(env.CODEX_HOME, 'config.toml'), [
       '[features]', 'mcp_2026_07_28 = true', '',
-      '[mcp_servers.graphql]', `url = ${JSON.stringify(core.endpoint)}`, 'bearer_token_env_var = "GMD_ACCESS_KEY"', '',
+      '[mcp_servers.graphql]', `url = ${JSON.stringify(demo.core.endpoint)}`, 'bearer_token_env_var = "GMD_ACCESS_KEY"', '',
       '[mcp_servers.graphql_stdio]', `command = ${JSON.stringify(node24)}`, `args = [${JSON.stringify(path.join(appRoot, 'electron', 'core', 'cli.ts'))}, "--stdio"]`,
       `env = { XDG_CONFIG_HOME = ${JSON.stringify(configHome)} }`, '',
     ].join('\n'));
   }, slow.timeout);
-  afterAll(async () => {
-    await core?.close();
-    rmSync(root, { recursive: true, force: true });
-  });
 
   it('over HTTP, its server/discover probe gets the 2025 answer it knows, and it falls back to initialize and calls a tool', async () => {
     const server = await startCodexAppServer(codex, env);
@@ -241,7 +264,7 @@ describe.skipIf(!clients.codex)('Codex CLI with its 2026-07-28 support on (real,
     const server = await startCodexAppServer(codex, env);
     try {
       const status = server.serverStatus('graphql_stdio');
-      expect(await decideFirstPending(core, 'allow-read')).toMatchObject({ name: 'codex-mcp-client', kind: 'bridge' });
+      expect(await decideFirstPending(demo.core, 'allow-read')).toMatchObject({ name: 'codex-mcp-client', kind: 'bridge' });
       await expectCodexToCallTools(server, 'graphql_stdio', status);
     } finally {
       server.close();
@@ -253,27 +276,19 @@ describe.skipIf(!clients.codex)('Codex CLI with its 2026-07-28 support on (real,
 // stops waiting (its tool_timeout_sec) takes the request back with it, so a late "allow" can never run it unseen.
 describe.skipIf(!clients.codex)('Codex CLI asks you before it changes data (real, from npm)', slow, () => {
   const codex = clients.codex!;
-  const root = mkdtempSync(path.join(os.tmpdir(), 'gmd-codex-ask-'));
-  const home = path.join(root, 'home');
-  const env = { PATH: process.env.PATH ?? '', HOME: home, CODEX_HOME: path.join(home, '.codex'), LANG: 'C.UTF-8', GMD_ACCESS_KEY: '' };
-  let core: CoreHandle;
+  const demo = useDemoCore('codex-ask');
+  const { env } = demo;
 
   beforeAll(async () => {
-    mkdirSync(env.CODEX_HOME, { recursive: true });
-    core = await startDemoCore(path.join(root, 'data'), home);
-    const created = await core.authority.bridgePart['keys:create']!('codex-ask', false);
+    const created = await demo.core.authority.bridgePart['keys:create']!('codex-ask', false);
     if (!created.ok) throw new Error(created.error.message);
     env.GMD_ACCESS_KEY = created.value.key;
-    const server = (name: string, extra = '') => [`[mcp_servers.${name}]`, `url = ${JSON.stringify(core.endpoint)}`, 'bearer_token_env_var = "GMD_ACCESS_KEY"', extra, ''];
+    const server = (name: string, extra = '') => [`[mcp_servers.${name}]`, `url = ${JSON.stringify(demo.core.endpoint)}`, 'bearer_token_env_var = "GMD_ACCESS_KEY"', extra, ''];
     writeFileSync(path.join(env.CODEX_HOME, 'config.toml'), [...server('graphql'), ...server('impatient', 'tool_timeout_sec = 3')].join('\n'));
   }, slow.timeout);
-  afterAll(async () => {
-    await core?.close();
-    rmSync(root, { recursive: true, force: true });
-  });
 
   const pendingCalls = async () => {
-    const pending = await core.bridge['approvals:pending']();
+    const pending = await demo.core.bridge['approvals:pending']();
     if (!pending.ok) throw new Error(pending.error.message);
     return pending.value;
   };
@@ -285,7 +300,7 @@ describe.skipIf(!clients.codex)('Codex CLI asks you before it changes data (real
       await waitFor(async () => (await pendingCalls()).length === 1);
       const [waiting] = await pendingCalls();
       expect(waiting).toMatchObject({ clientName: 'codex-ask', tool: 'CreateTask', api: 'tasks', arguments: { input: { projectId: 'p1', title: 'Asked first' } } });
-      expect(await core.bridge['approvals:decide'](waiting!.id, 'allow-once')).toEqual({ ok: true, value: undefined });
+      expect(await demo.core.bridge['approvals:decide'](waiting!.id, 'allow-once')).toEqual({ ok: true, value: undefined });
       const { result } = await call;
       expect(result?.isError).toBeFalsy();
       expect(result?.content?.[0]?.text).toContain('Asked first');
@@ -304,37 +319,29 @@ describe.skipIf(!clients.codex)('Codex CLI asks you before it changes data (real
     } finally {
       server.close();
     }
-    const activity = await core.bridge['activity:list']({ tool: 'CreateTask', outcome: 'denied' });
+    const activity = await demo.core.bridge['activity:list']({ tool: 'CreateTask', outcome: 'denied' });
     expect(activity.ok && activity.value).toMatchObject([{ error: 'The client cancelled the call before it was approved.' }]);
   });
 });
 
 describe.skipIf(!clients.claude)('Claude Code asks you before it changes data (real, from npm)', slow, () => {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'gmd-claude-ask-'));
-  const home = path.join(root, 'home');
-  const env = { PATH: process.env.PATH ?? '', HOME: home, LANG: 'C.UTF-8', TERM: 'xterm', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' };
-  let core: CoreHandle;
+  const demo = useDemoCore('claude-ask');
+  const { env } = demo;
 
   beforeAll(async () => {
-    mkdirSync(home, { recursive: true });
-    core = await startDemoCore(path.join(root, 'data'), home);
-    const created = await core.authority.bridgePart['keys:create']!('claude-ask', false);
+    const created = await demo.core.authority.bridgePart['keys:create']!('claude-ask', false);
     if (!created.ok) throw new Error(created.error.message);
-    await runToEnd(clients.claude!, ['mcp', 'add', '--transport', 'http', '--scope', 'user', 'graphql', core.endpoint, '--header', `Authorization: Bearer ${created.value.key}`], env);
+    await runToEnd(clients.claude!, ['mcp', 'add', '--transport', 'http', '--scope', 'user', 'graphql', demo.core.endpoint, '--header', `Authorization: Bearer ${created.value.key}`], env);
   }, slow.timeout);
-  afterAll(async () => {
-    await core?.close();
-    rmSync(root, { recursive: true, force: true });
-  });
 
   const decideNext = async (decision: CallDecision) => {
     let pending: PendingCallView[] = [];
     await waitFor(async () => {
-      const answer = await core.bridge['approvals:pending']();
+      const answer = await demo.core.bridge['approvals:pending']();
       pending = answer.ok ? answer.value : [];
       return pending.length === 1;
     });
-    expect(await core.bridge['approvals:decide'](pending[0]!.id, decision)).toEqual({ ok: true, value: undefined });
+    expect(await demo.core.bridge['approvals:decide'](pending[0]!.id, decision)).toEqual({ ok: true, value: undefined });
     return pending[0]!;
   };
 
@@ -356,25 +363,17 @@ describe.skipIf(!clients.claude)('Claude Code asks you before it changes data (r
 // notifications/tools/list_changed with real clients: Claude Code re-lists at once; Codex 0.171 only with its
 // mcp_tool_list_changed feature on (without it, at its next start). The app refuses a tool taken away either way.
 describe.skipIf(!clients.claude || !clients.codex)('An allow-list change reaches the real clients (real, from npm)', slow, () => {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'gmd-list-changed-'));
-  const home = path.join(root, 'home');
-  const env = { PATH: process.env.PATH ?? '', HOME: home, CODEX_HOME: path.join(home, '.codex'), LANG: 'C.UTF-8', TERM: 'xterm', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', GMD_ACCESS_KEY: '' };
-  let core: CoreHandle;
+  const demo = useDemoCore('list-changed');
+  const { env } = demo;
   let clientId = '';
 
   beforeAll(async () => {
-    mkdirSync(env.CODEX_HOME, { recursive: true });
-    core = await startCore({ openExternal: noopOpen, logger: silentLogger, env: { XDG_CONFIG_HOME: home, HOME: home }, port: 0, watch: false, secrets: memorySecretStore(), dataDir: path.join(root, 'data') });
-    const created = await core.authority.bridgePart['keys:create']!('lister', true);
+    const created = await demo.core.authority.bridgePart['keys:create']!('lister', true);
     if (!created.ok) throw new Error(created.error.message);
     ({ clientId, key: env.GMD_ACCESS_KEY } = created.value);
-    writeFileSync(path.join(env.CODEX_HOME, 'config.toml'), ['[features]', 'mcp_tool_list_changed = true', '', '[mcp_servers.graphql]', `url = ${JSON.stringify(core.endpoint)}`, 'bearer_token_env_var = "GMD_ACCESS_KEY"', ''].join('\n'));
-    await runToEnd(clients.claude!, ['mcp', 'add', '--transport', 'http', '--scope', 'user', 'graphql', core.endpoint, '--header', `Authorization: Bearer ${env.GMD_ACCESS_KEY}`], env);
+    writeFileSync(path.join(env.CODEX_HOME, 'config.toml'), ['[features]', 'mcp_tool_list_changed = true', '', '[mcp_servers.graphql]', `url = ${JSON.stringify(demo.core.endpoint)}`, 'bearer_token_env_var = "GMD_ACCESS_KEY"', ''].join('\n'));
+    await runToEnd(clients.claude!, ['mcp', 'add', '--transport', 'http', '--scope', 'user', 'graphql', demo.core.endpoint, '--header', `Authorization: Bearer ${env.GMD_ACCESS_KEY}`], env);
   }, slow.timeout);
-  afterAll(async () => {
-    await core?.close();
-    rmSync(root, { recursive: true, force: true });
-  });
 
   it('both re-list their tools while connected; Claude Code then no longer offers the tool taken away', async () => {
     const claude = startClaudeControl(clients.claude!, env);
@@ -384,7 +383,7 @@ describe.skipIf(!clients.claude || !clients.codex)('An allow-list change reaches
       const [before, codexBefore] = await toolCounts();
       expect(before).toBeGreaterThan(2);
       expect(codexBefore).toBe(before);
-      expect(await core.bridge['clients:setTools'](clientId, ['ListProjects', 'directory_validate'])).toEqual({ ok: true, value: undefined });
+      expect(await demo.core.bridge['clients:setTools'](clientId, ['ListProjects', 'directory_validate'])).toEqual({ ok: true, value: undefined });
       await waitFor(async () => (await toolCounts()).every((count) => count === 2), 20_000);
       expect((await claude.callTool('graphql', 'ListTasks', {})).error).toContain('ListTasks');
     } finally {
@@ -484,22 +483,10 @@ const claudeCodeDocument = {
 // Claude Code writes to the bridge is recorded with `tee`, so the test sees the probe it is about.
 describe.skipIf(!clients.claude)('Claude Code over the stdio bridge (real, from npm)', slow, () => {
   const claude = clients.claude!;
-  const root = mkdtempSync(path.join(os.tmpdir(), 'gmd-claude-stdio-'));
-  const home = path.join(root, 'home');
-  const configHome = path.join(home, '.config');
-  const dataDir = defaultDataDir({ env: { XDG_CONFIG_HOME: configHome }, home });
-  const sent = path.join(root, 'sent-to-bridge.jsonl');
-  const env = { PATH: process.env.PATH ?? '', HOME: home, LANG: 'C.UTF-8', TERM: 'xterm', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' };
-  let core: CoreHandle;
-
-  beforeAll(async () => {
-    mkdirSync(home, { recursive: true });
-    core = await startDemoCore(dataDir, home);
-  }, slow.timeout);
-  afterAll(async () => {
-    await core?.close();
-    rmSync(root, { recursive: true, force: true });
-  });
+  const demo = useDemoCore('claude-stdio', bridgeDataDirOf);
+  const { env } = demo;
+  const configHome = configHomeOf(demo.home);
+  const sent = path.join(demo.home, 'sent-to-bridge.jsonl');
 
   it('its server/discover probe is answered on a pipe that stays open; it falls back to initialize, is approved in the app and calls a tool', async () => {
     const bridge = `tee -a '${sent}' | '${node24}' '${path.join(appRoot, 'electron', 'core', 'cli.ts')}' --stdio`;
@@ -507,7 +494,7 @@ describe.skipIf(!clients.claude)('Claude Code over the stdio bridge (real, from 
     const control = startClaudeControl(claude, env);
     try {
       const status = control.serverStatus('graphql');
-      expect(await decideFirstPending(core, 'allow-read')).toMatchObject({ name: 'claude-code', kind: 'bridge' });
+      expect(await decideFirstPending(demo.core, 'allow-read')).toMatchObject({ name: 'claude-code', kind: 'bridge' });
       expect(await status).toMatchObject({ status: 'connected' });
       const called = await control.callTool('graphql', 'directory_validate', { operation: '{ __typename }' });
       expect(JSON.stringify(called.response?.content), JSON.stringify(called)).toContain('valid: query');
