@@ -6,6 +6,7 @@ import { appRoot } from '../../electron/core/appRoot.ts';
 import { silentLogger } from '../../electron/core/log/Logger.ts';
 import { memorySecretStore } from '../../electron/core/secrets/memorySecretStore.ts';
 import { startCore, type CoreHandle } from '../../electron/core/startCore.ts';
+import { applyClientSetup } from '../../electron/core/setup/clientSetup.ts';
 import { defaultDataDir } from '../../electron/core/store/defaultDataDir.ts';
 import type { CallDecision, ClientView, PendingCallView } from '../../electron/ipc/contract.ts';
 import { waitForState } from '../helpers/authHarness.ts';
@@ -357,6 +358,26 @@ describe.skipIf(!clients.claude)('Claude Code asks you before it changes data (r
     } finally {
       control.close();
     }
+  });
+});
+
+// K3 with the real readers: what the window's Connect view writes into Claude Code's and Codex's own files is what they
+// load (an existing Codex file keeps its comment, settings and other server).
+describe.skipIf(!clients.claude || !clients.codex)('The Connect view\'s one-click setup, read by the real clients (real, from npm)', slow, () => {
+  const demo = useDemoCore('setup');
+  const { env } = demo;
+
+  it('after the one-click write (what setup:apply runs) both list the app\'s endpoint; Claude Code sees it needs authentication', async () => {
+    const codexFile = path.join(env.CODEX_HOME, 'config.toml');
+    writeFileSync(codexFile, '# mine\nmodel = "o3"\n\n[mcp_servers.other]\ncommand = "echo"\n');
+    const environment = { platform: process.platform, home: demo.home, env, listDir: () => [] };
+    for (const target of ['claude-code', 'codex'] as const) {
+      expect(await applyClientSetup(target, { endpoint: demo.core.endpoint, environment })).toMatchObject({ target, changed: true });
+    }
+    expect(readFileSync(codexFile, 'utf8')).toMatch(/^# mine\nmodel = "o3"\n[\s\S]*\[mcp_servers\.other\]/);
+    const endpoint = demo.core.endpoint.replace(/[.]/g, '\\.');
+    expect(await runToEnd(clients.claude!, ['mcp', 'list'], env)).toMatch(new RegExp(`graphql: ${endpoint} \\(HTTP\\) - ! Needs authentication`));
+    expect(await runToEnd(clients.codex!, ['mcp', 'list'], env)).toMatch(new RegExp(`graphql\\s+${endpoint}\\s+-\\s+enabled`));
   });
 });
 
