@@ -23,7 +23,7 @@ export interface ServeBridgeSocketOptions {
   /** Open connections beyond this are refused; default 32. */
   maxConnections?: number;
   /** A connection that sends no `initialize` in this time is closed (answered probes do not extend it); default 30 s. */
-  firstMessageTimeoutMs?: number;
+  initializeTimeoutMs?: number;
   /** Longest accepted message line; default 4 MiB (the SDK's stdio transport allows 10 MiB in all). */
   maxLineBytes?: number;
   /** Platform override, for the path (tests). */
@@ -129,7 +129,7 @@ async function acceptConnection(socket: Socket, context: ConnectionContext): Pro
   const transport = new SocketTransport(socket, { maxLineBytes: options.maxLineBytes ?? 4 * 1024 * 1024, maxQueued: 64 });
   transport.onerror = (error) => options.logger?.debug('bridge connection error', { error });
   // A deadline, not an idle timeout: answered probes must not keep a connection open without initialize.
-  const deadline = setTimeout(() => void transport.close(), options.firstMessageTimeoutMs ?? 30_000);
+  const deadline = setTimeout(() => void transport.close(), options.initializeTimeoutMs ?? 30_000);
   const initialize = await awaitInitialize(transport).finally(() => clearTimeout(deadline));
   if (initialize === undefined) return;
   const info = initializeClientInfo(initialize);
@@ -180,8 +180,9 @@ async function startSession(transport: SocketTransport, principal: Principal, cl
   context.changed();
 }
 
-async function refuse(transport: SocketTransport, first: JSONRPCMessage, code: number, message: string): Promise<void> {
-  await transport.sendError(isJSONRPCRequest(first) ? first.id : null, code, message).catch(() => {});
+/** Answers `refused` (its id when it is a request) with an error, then closes the connection. */
+async function refuse(transport: SocketTransport, refused: JSONRPCMessage, code: number, message: string): Promise<void> {
+  await transport.sendError(isJSONRPCRequest(refused) ? refused.id : null, code, message).catch(() => {});
   await transport.close();
 }
 

@@ -171,7 +171,7 @@ describe('serveBridgeSocket limits', () => {
   });
 
   it('closes a connection that sends no initialize in time, even while it keeps sending other requests', async () => {
-    const { bridge } = await serve({ firstMessageTimeoutMs: 300 });
+    const { bridge } = await serve({ initializeTimeoutMs: 300 });
     const connection = rawConnection(bridge.path);
     const probe = setInterval(() => connection.socket.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' })}\n`), 100);
     await connection.closed;
@@ -180,7 +180,7 @@ describe('serveBridgeSocket limits', () => {
   });
 
   it('closes a silent connection that sends no initialize in time', async () => {
-    const { bridge } = await serve({ firstMessageTimeoutMs: 200 });
+    const { bridge } = await serve({ initializeTimeoutMs: 200 });
     const connection = rawConnection(bridge.path);
     await connection.closed;
     expect(connection.received()).toBe('');
