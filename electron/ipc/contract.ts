@@ -247,6 +247,10 @@ export interface ClientSetupView {
   deeplink?: string;
   /** Whether this client connects by OAuth (only the URL is written) or by the bridge / an access key. */
   auth: 'oauth' | 'bridge' | 'key';
+  /** What the user does once the entry is written, when the client does not connect by itself (a command to run). */
+  nextStep?: { text: string; command?: string };
+  /** A client-specific setting worth knowing about (plain text). */
+  tip?: string;
 }
 
 export interface SetupResultView {

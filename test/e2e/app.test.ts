@@ -220,6 +220,10 @@ test('Connect a client writes Cursor\'s config in one click', async () => {
   await expect(cursor.getByRole('status').filter({ hasText: 'Written to' })).toBeVisible();
   await expect(cursor.getByTestId('setup-state')).toHaveText('configured');
   expect(JSON.parse(readFileSync(path.join(app.home, '.cursor', 'mcp.json'), 'utf8'))).toMatchObject({ mcpServers: { 'graphql': { url: endpoint } } });
+  // Codex and Claude Code do not sign in by themselves for an entry found in their file: the card says what to run.
+  const codex = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Codex' }) });
+  await expect(codex.getByTestId('setup-next-step').locator('code')).toHaveText('codex mcp login graphql');
+  await expect(codex.getByRole('button', { name: 'Copy the Codex sign-in command' })).toBeVisible();
   await shot('app-connect');
 });
 

@@ -6,7 +6,7 @@ import { appRoot } from '../../electron/core/appRoot.ts';
 import { silentLogger } from '../../electron/core/log/Logger.ts';
 import { memorySecretStore } from '../../electron/core/secrets/memorySecretStore.ts';
 import { startCore, type CoreHandle } from '../../electron/core/startCore.ts';
-import { applyClientSetup } from '../../electron/core/setup/clientSetup.ts';
+import { applyClientSetup, listClientSetups } from '../../electron/core/setup/clientSetup.ts';
 import { defaultDataDir } from '../../electron/core/store/defaultDataDir.ts';
 import type { CallDecision, ClientView, PendingCallView } from '../../electron/ipc/contract.ts';
 import { waitForState } from '../helpers/authHarness.ts';
@@ -377,7 +377,29 @@ describe.skipIf(!clients.claude || !clients.codex)('The Connect view\'s one-clic
     expect(readFileSync(codexFile, 'utf8')).toMatch(/^# mine\nmodel = "o3"\n[\s\S]*\[mcp_servers\.other\]/);
     const endpoint = demo.core.endpoint.replace(/[.]/g, '\\.');
     expect(await runToEnd(clients.claude!, ['mcp', 'list'], env)).toMatch(new RegExp(`graphql: ${endpoint} \\(HTTP\\) - ! Needs authentication`));
-    expect(await runToEnd(clients.codex!, ['mcp', 'list'], env)).toMatch(new RegExp(`graphql\\s+${endpoint}\\s+-\\s+enabled`));
+    expect(await runToEnd(clients.codex!, ['mcp', 'list'], env)).toMatch(new RegExp(`graphql\\s+${endpoint}\\s+-\\s+enabled\\s+Not logged in`));
+  });
+
+  it('the next step the Connect view shows after the write (a sign-in command) signs both in, approved in the app', async () => {
+    const environment = { platform: process.platform, home: demo.home, env, listDir: () => [] };
+    const views = await listClientSetups({ endpoint: demo.core.endpoint, environment });
+    const commandOf = (target: string) => views.find((view) => view.target === target)?.nextStep?.command ?? '';
+    expect(commandOf('claude-code')).toMatch(/^claude /);
+    expect(commandOf('codex')).toMatch(/^codex /);
+    // Run as shown, with the real binaries and --no-browser (this machine opens no browser); Claude Code wants a terminal.
+    const asShown = (command: string, binary: string) => `'${binary}' ${command.split(' ').slice(1).join(' ')} --no-browser`;
+    for (const [target, binary, signedIn] of [['codex', clients.codex!, /Successfully logged in/], ['claude-code', clients.claude!, /Authenticated with "graphql"/]] as const) {
+      const login = runClient('script', ['-qfec', asShown(commandOf(target), binary), '/dev/null'], env);
+      try {
+        await approveInApp(demo.core.bridge, (await login.waitFor(authorizeUrl))[0], 'allow-read');
+        await login.waitFor(signedIn);
+      } finally {
+        login.stop();
+      }
+    }
+    const endpoint = demo.core.endpoint.replace(/[.]/g, '\\.');
+    expect(await runToEnd(clients.claude!, ['mcp', 'list'], env)).toMatch(new RegExp(`graphql: ${endpoint} \\(HTTP\\) - ✔ Connected`));
+    expect(await runToEnd(clients.codex!, ['mcp', 'list'], env)).toMatch(new RegExp(`graphql\\s+${endpoint}\\s+-\\s+enabled\\s+OAuth`));
   });
 });
 

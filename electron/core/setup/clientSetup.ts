@@ -41,6 +41,7 @@ async function describeClientSetup(target: ClientTarget, options: ClientSetupOpt
   const view: ClientSetupView = {
     target: target.target, label: target.label, snippet: target.snippet(options.endpoint, entry), configPath: file, auth: target.auth,
     state: 'not-configured', ...(target.deeplink ? { deeplink: target.deeplink(options.endpoint, entry) } : {}),
+    ...(target.nextStep ? { nextStep: target.nextStep } : {}), ...(target.tip ? { tip: target.tip } : {}),
   };
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => error);
   if (text instanceof Error && text.code !== 'ENOENT') return { ...view, state: 'config-unreadable', message: `${file}: cannot be read (${text.code ?? 'error'})` };

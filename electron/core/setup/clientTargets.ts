@@ -16,6 +16,8 @@ export interface ClientTarget {
   /** What to paste (or run) by hand. */
   snippet(endpoint: string, entry: Record<string, unknown>): string;
   deeplink?(endpoint: string, entry: Record<string, unknown>): string;
+  nextStep?: ClientSetupView['nextStep'];
+  tip?: string;
 }
 
 const jsonSnippet = (key: string) => (_endpoint: string, entry: Record<string, unknown>) => JSON.stringify({ [key]: { [serverName]: entry } }, null, 2);
@@ -30,6 +32,8 @@ export const clientTargets: readonly ClientTarget[] = [
     target: 'claude-code', label: 'Claude Code', format: 'json', entryPath: ['mcpServers', serverName], auth: 'oauth',
     entry: (endpoint) => ({ type: 'http', url: endpoint }),
     snippet: (endpoint) => `claude mcp add --transport http --scope user ${serverName} ${endpoint}`,
+    // Claude Code lists the entry as "Needs authentication" until the user signs in (verified with 2.1.337).
+    nextStep: { text: 'Then sign in from a terminal, or with /mcp inside Claude Code:', command: `claude mcp login ${serverName}` },
   },
   {
     target: 'cursor', label: 'Cursor', format: 'json', entryPath: ['mcpServers', serverName], auth: 'oauth',
@@ -52,11 +56,15 @@ export const clientTargets: readonly ClientTarget[] = [
     target: 'codex', label: 'Codex', format: 'toml', entryPath: ['mcp_servers', serverName], auth: 'oauth',
     entry: (endpoint) => ({ url: endpoint }),
     snippet: (endpoint) => `[mcp_servers.${serverName}]\nurl = ${JSON.stringify(endpoint)}`,
+    // Codex signs in by itself only from `codex mcp add`; an entry it finds in its file fails with AuthRequired (0.171).
+    nextStep: { text: 'Then sign in from a terminal (Codex starts the sign-in by itself only after codex mcp add):', command: `codex mcp login ${serverName}` },
+    tip: 'Codex picks up tool changes while it runs only with mcp_tool_list_changed = true under [features] in its config.toml; otherwise at its next start.',
   },
   {
     target: 'claude-desktop', label: 'Claude Desktop', format: 'json', entryPath: ['mcpServers', serverName], auth: 'bridge',
     entry: (_endpoint, bridge) => ({ command: bridge?.command ?? '', args: bridge?.args ?? [] }),
     snippet: jsonSnippet('mcpServers'),
+    nextStep: { text: 'Then restart Claude Desktop: it reads its config only when it starts.' },
   },
 ];
 
