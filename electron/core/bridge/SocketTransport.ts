@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestRoutingTransport } from '../mcp/connectMcpServer.ts';
 
 export interface SocketTransportOptions {
   /** A line (one message) longer than this closes the connection: the peer cannot make the app buffer without end. */
@@ -22,10 +22,11 @@ const invalidRequestCode = -32600;
  *
  * @see https://modelcontextprotocol.io/specification/2025-06-18/basic/transports#stdio
  */
-export class SocketTransport implements Transport {
+export class SocketTransport implements RequestRoutingTransport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
+  onrequest?: RequestRoutingTransport['onrequest'];
   /** Epoch ms of the last message received (for the window's "last seen"). */
   lastMessageAt = Date.now();
   readonly #socket: Socket;
@@ -114,7 +115,7 @@ export class SocketTransport implements Transport {
   }
 
   #deliver(message: JSONRPCMessage): void {
-    if (this.#started) return this.onmessage?.(message);
+    if (this.#started) return this.onrequest && 'method' in message && 'id' in message ? this.onrequest(message) : this.onmessage?.(message);
     if (this.#queue.length >= this.#options.maxQueued) return this.#refuse('Too many messages before the client was approved');
     this.#queue.push(message);
     for (const resolve of this.#heldWaiters.splice(0)) resolve(this.#queue[0]);

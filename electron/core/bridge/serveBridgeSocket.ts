@@ -6,6 +6,7 @@ import { isInitializeRequest, isJSONRPCRequest, type InitializeRequest, type JSO
 import type { BridgeClientInfo, LocalAuthority, Principal } from '../clients/LocalAuthority.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log/Logger.ts';
+import { connectMcpServer } from '../mcp/connectMcpServer.ts';
 import { ensurePrivateDir } from '../store/writeFileAtomic.ts';
 import { bridgeSocketDir, bridgeSocketPath } from './bridgeSocketPath.ts';
 import { SocketTransport } from './SocketTransport.ts';
@@ -175,7 +176,7 @@ async function startSession(transport: SocketTransport, principal: Principal, cl
     if (context.connections.delete(connection)) context.changed();
   };
   context.connections.add(connection);
-  await server.connect(transport); // delivers the held initialize (and anything after it) to the Server
+  await connectMcpServer(server, transport); // delivers the held initialize (and anything after it) to the Server
   if (transport.closed) return void server.close().catch(() => {});
   context.changed();
 }

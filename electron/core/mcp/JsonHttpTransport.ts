@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type MessageExtraInfo, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestRoutingTransport } from './connectMcpServer.ts';
 import { toJsonRpcMessage } from './toJsonRpcMessage.ts';
 import { serializeMessage } from './serializeMessage.ts';
 import { sendJsonRpcError } from './sendJsonRpcError.ts';
@@ -44,11 +45,12 @@ const sseHeaders = { 'content-type': 'text/event-stream', 'cache-control': 'no-c
  * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/transports#streamable-http
  * @see https://github.com/modelcontextprotocol/typescript-sdk/issues/2559
  */
-export class JsonHttpTransport implements Transport {
+export class JsonHttpTransport implements RequestRoutingTransport {
   sessionId?: string;
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
+  onrequest?: RequestRoutingTransport['onrequest'];
 
   readonly #options: JsonHttpTransportOptions;
   readonly #pending = new Map<RequestId, PendingRequest>();
@@ -105,10 +107,11 @@ export class JsonHttpTransport implements Transport {
     this.#receive(message, extra);
   }
 
-  /** Hands one message to the SDK `Server`; session-free, so a stateless revision can share it. */
+  /** Hands one message to the SDK `Server` (a request straight to its handling); session-free, for a stateless revision. */
   #receive(message: JSONRPCMessage, extra: MessageExtraInfo): void {
     try {
-      this.onmessage?.(message, extra);
+      if (this.onrequest && 'method' in message && 'id' in message) this.onrequest(message, extra);
+      else this.onmessage?.(message, extra);
     } catch (error) {
       this.onerror?.(error as Error);
     }

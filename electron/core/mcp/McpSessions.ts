@@ -4,6 +4,7 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Principal } from '../clients/LocalAuthority.ts';
 import type { Logger } from '../log/Logger.ts';
+import { connectMcpServer } from './connectMcpServer.ts';
 import { createMcpServer } from './createMcpServer.ts';
 import { JsonHttpTransport } from './JsonHttpTransport.ts';
 import { sendJsonRpcError } from './sendJsonRpcError.ts';
@@ -100,7 +101,7 @@ export class McpSessions {
       if (transport.sessionId && this.#sessions.delete(transport.sessionId)) this.#changed();
     };
     try {
-      await server.connect(transport);
+      await connectMcpServer(server, transport);
       await transport.handleRequest(req, res, body);
       // Announced once the server has read clientInfo, so the window shows the client's name at once.
       if (transport.sessionId !== undefined && this.#sessions.has(transport.sessionId)) this.#changed();

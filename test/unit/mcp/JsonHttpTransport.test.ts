@@ -5,6 +5,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { connectMcpServer } from '../../../electron/core/mcp/connectMcpServer.ts';
 import { JsonHttpTransport } from '../../../electron/core/mcp/JsonHttpTransport.ts';
 import { serializeMessage } from '../../../electron/core/mcp/serializeMessage.ts';
 import { toJsonRpcMessage } from '../../../electron/core/mcp/toJsonRpcMessage.ts';
@@ -34,7 +35,7 @@ async function startHarness(): Promise<Harness> {
     await harness.gate;
     return { content: [{ type: 'text', text: String(request.params.arguments?.text) }] };
   });
-  await server.connect(transport);
+  await connectMcpServer(server, transport); // as McpSessions connects them
   const http: HttpServer = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -79,6 +80,26 @@ describe('JsonHttpTransport', () => {
     expect(raw.headers.get('content-type')).toBe('application/json');
     expect(raw.headers.get('mcp-session-id')).toBe('session-1');
     expect(await raw.json()).toEqual({ jsonrpc: '2.0', id: 7, result: { tools } });
+  });
+
+  it('hands requests straight to the Server (connectMcpServer): only notifications pass through the SDK\'s zod routing', async () => {
+    const harness = await startHarness();
+    const routed: string[] = [];
+    const onmessage = harness.transport.onmessage!;
+    harness.transport.onmessage = (message, extra) => {
+      routed.push('method' in message ? message.method : 'response');
+      onmessage(message, extra);
+    };
+    const requests: string[] = [];
+    const onrequest = harness.transport.onrequest!;
+    harness.transport.onrequest = (request, extra) => {
+      requests.push(request.method);
+      onrequest(request, extra);
+    };
+    const { client } = await connect(harness.url);
+    expect(await client.callTool({ name: 'echo', arguments: { text: 'direct' } })).toEqual({ content: [{ type: 'text', text: 'direct' }] });
+    expect(requests).toEqual(['initialize', 'tools/call']);
+    expect(routed).toEqual(['notifications/initialized']);
   });
 
   it('keeps no entry per request once answered (SDK issue #2559: JSON mode grew ~5 KB per call)', async () => {
