@@ -91,6 +91,7 @@ describe('JsonHttpTransport', () => {
       onmessage(message, extra);
     };
     const requests: string[] = [];
+    expect(harness.transport.onrequest, 'the SDK Protocol no longer has _onrequest: see connectMcpServer').toBeTypeOf('function');
     const onrequest = harness.transport.onrequest!;
     harness.transport.onrequest = (request, extra) => {
       requests.push(request.method);
