@@ -56,6 +56,9 @@ const maxErrorChars = 500;
 export class ToolGateway {
   readonly #options: ToolGatewayOptions;
   readonly #now: () => number;
+  // Per catalog list, the filtered list of each allow-list: the same array each time, so serializeMessage encodes a
+  // restricted client's tools/list once per change too (500 tools are ~260 KB of JSON).
+  readonly #allowedLists = new WeakMap<ToolDefinition[], Map<string, ToolDefinition[]>>();
 
   constructor(options: ToolGatewayOptions) {
     this.#options = options;
@@ -66,8 +69,17 @@ export class ToolGateway {
   list(principal: Principal): ToolDefinition[] {
     const tools = this.#options.catalog.listTools();
     if (principal.tools === null) return tools;
-    const allowed = new Set(principal.tools);
-    return tools.filter((tool) => allowed.has(tool.name));
+    let lists = this.#allowedLists.get(tools);
+    if (!lists) this.#allowedLists.set(tools, (lists = new Map()));
+    const key = JSON.stringify(principal.tools);
+    let list = lists.get(key);
+    if (!list) {
+      const allowed = new Set(principal.tools);
+      list = tools.filter((tool) => allowed.has(tool.name));
+      if (lists.size >= 64) lists.clear(); // allow-lists come from the user's clients: a few at a time
+      lists.set(key, list);
+    }
+    return list;
   }
 
   onToolsChanged(listener: () => void): () => void {

@@ -52,6 +52,18 @@ describe('ToolGateway', () => {
     expect(gateway.list(writer)).toHaveLength(3);
   });
 
+  it('hands a restricted client the same list until its allow-list or the catalog changes (its JSON is then encoded once)', async () => {
+    let current = tools;
+    const { gateway } = await gatewayWith({ catalog: { listTools: () => current, callTool: async () => ({ content: [] }), onToolsChanged: () => () => {} } });
+    const restricted = { ...writer, tools: ['ListTasks'] };
+    const first = gateway.list(restricted);
+    expect(gateway.list({ ...restricted, tools: ['ListTasks'] })).toBe(first);
+    expect(gateway.list({ ...restricted, tools: ['ListTasks', 'execute'] }).map((tool) => tool.name)).toEqual(['ListTasks', 'execute']);
+    current = [...tools];
+    expect(gateway.list(restricted)).not.toBe(first);
+    expect(gateway.list(restricted)).toEqual(first);
+  });
+
   it('needs tools:write for a mutation tool, and for execute only when its text holds a mutation', async () => {
     const { gateway } = await gatewayWith();
     expect(gateway.missingScope(reader, 'ListTasks', {})).toBeUndefined();
