@@ -42,6 +42,16 @@ async function expectCodexToCallTools(server: CodexAppServer, name: string, stat
   expect((await server.callTool(name, 'directory_validate', { operation: '{ __typename }' })).result?.content?.[0]?.text).toBe('valid: query');
 }
 
+/** A new Codex session (its app server, started as for a conversation) connects to `graphql` and runs a tool. */
+async function expectNewCodexSessionToCallTools(codex: string, env: Record<string, string>): Promise<void> {
+  const server = await startCodexAppServer(codex, env);
+  try {
+    await expectCodexToCallTools(server, 'graphql');
+  } finally {
+    server.close();
+  }
+}
+
 type ClientEnv = Record<string, string> & { HOME: string; CODEX_HOME: string };
 
 /** The environment every real client runs in here: a private HOME (and CODEX_HOME), no updater, no extra traffic. */
@@ -165,12 +175,7 @@ describe.skipIf(!clients.codex)('Codex CLI (real, from npm)', slow, () => {
     const port = Number(new URL(core.endpoint).port);
     await core.close();
     core = await startDemoCore(dataDir, home, port);
-    const server = await startCodexAppServer(codex, env);
-    try {
-      await expectCodexToCallTools(server, 'graphql');
-    } finally {
-      server.close();
-    }
+    await expectNewCodexSessionToCallTools(codex, env);
   });
 
   it('`codex mcp login --no-browser` with dynamic registration: approved read-only, it lists tools but cannot run a mutation', async () => {
@@ -252,12 +257,7 @@ describe.skipIf(!clients.codex)('Codex CLI with its 2026-07-28 support on (real,
   }, slow.timeout);
 
   it('over HTTP, its server/discover probe gets the 2025 answer it knows, and it falls back to initialize and calls a tool', async () => {
-    const server = await startCodexAppServer(codex, env);
-    try {
-      await expectCodexToCallTools(server, 'graphql');
-    } finally {
-      server.close();
-    }
+    await expectNewCodexSessionToCallTools(codex, env);
   });
 
   // Codex 0.171 sends initialize at once on stdio (no probe); the in-place probe is dualEraClients.test.ts's case.
