@@ -50,7 +50,11 @@ export class ActivityLog {
   readonly #options: ActivityLogOptions;
   readonly #max: number;
   readonly #listeners = new Set<(entry: ActivityEntryView) => void>();
+  /** The kept entries are `#entries[#dropped..]`: the oldest are dropped by moving `#dropped` and cut off in chunks. */
   #entries: StoredEntry[] = [];
+  #dropped = 0;
+  /** `stats()` kept up to date entry by entry: the window asks for it after every call. */
+  readonly #stats = new Map<string, ClientActivityStats>();
   #nextId = 1;
   #timer?: NodeJS.Timeout;
   #writing: Promise<void> = Promise.resolve();
@@ -82,8 +86,7 @@ export class ActivityLog {
     const stored: StoredEntry = { id: this.#nextId++, at, clientId, clientName, tool, durationMs, outcome };
     if (api !== undefined) stored.api = api;
     if (error !== undefined) stored.error = error;
-    this.#entries.push(stored);
-    if (this.#entries.length > this.#max) this.#entries.splice(0, this.#entries.length - this.#max);
+    this.#keep(stored);
     this.#scheduleWrite();
     // The window's view (an ISO time string) is built only while the window listens.
     if (this.#listeners.size > 0) {
@@ -97,7 +100,7 @@ export class ActivityLog {
   list(filter: ActivityFilter = {}): ActivityEntryView[] {
     const limit = Math.max(0, Math.min(filter.limit ?? defaultLimit, this.#max));
     const out: ActivityEntryView[] = [];
-    for (let i = this.#entries.length - 1; i >= 0 && out.length < limit; i--) {
+    for (let i = this.#entries.length - 1; i >= this.#dropped && out.length < limit; i--) {
       const entry = this.#entries[i]!;
       if (matches(entry, filter)) out.push(toView(entry));
     }
@@ -106,15 +109,7 @@ export class ActivityLog {
 
   /** Per client: calls and errors (including refusals) over the retained entries, and the last call's time. */
   stats(): Map<string, ClientActivityStats> {
-    const stats = new Map<string, ClientActivityStats>();
-    for (const entry of this.#entries) {
-      const current = stats.get(entry.clientId) ?? { calls: 0, errors: 0 };
-      current.calls++;
-      if (entry.outcome !== 'ok') current.errors++;
-      current.lastActivityAt = entry.at;
-      stats.set(entry.clientId, current);
-    }
-    return stats;
+    return new Map([...this.#stats].map(([clientId, stats]) => [clientId, { ...stats }]));
   }
 
   onAppended(listener: (entry: ActivityEntryView) => void): () => void {
@@ -137,6 +132,24 @@ export class ActivityLog {
     await this.flush();
   }
 
+  // Once the log is full every call drops the oldest entry: splicing it off would move all 10,000 slots each time.
+  #keep(entry: StoredEntry): void {
+    this.#entries.push(entry);
+    count(this.#stats, entry, 1);
+    if (this.#entries.length - this.#dropped <= this.#max) return;
+    count(this.#stats, this.#entries[this.#dropped++]!, -1);
+    if (this.#dropped < Math.max(64, this.#max / 4)) return;
+    this.#entries = this.#entries.slice(this.#dropped);
+    this.#dropped = 0;
+  }
+
+  // The entries newer than the file's, found from the newest back.
+  #unwritten(): StoredEntry[] {
+    let first = this.#entries.length;
+    while (first > this.#dropped && this.#entries[first - 1]!.id > this.#writtenId) first--;
+    return this.#entries.slice(first);
+  }
+
   #scheduleWrite(): void {
     if (!this.#options.file || this.#timer || this.#closed) return;
     this.#timer = setTimeout(() => void this.flush(), this.#options.writeDelayMs ?? 500);
@@ -144,10 +157,10 @@ export class ActivityLog {
   }
 
   async #write(file: string): Promise<void> {
-    const fresh = this.#entries.filter((entry) => entry.id > this.#writtenId);
+    const fresh = this.#unwritten();
     if (fresh.length === 0 && !this.#compactNext) return;
     const rewrite = this.#compactNext || this.#fileLines + fresh.length > 2 * this.#max;
-    const lines = rewrite ? [...this.#entries] : fresh; // taken now: appends during the write go in the next batch
+    const lines = rewrite ? this.#entries.slice(this.#dropped) : fresh; // taken now: appends during the write go in the next batch
     try {
       if (rewrite) await writeFileAtomic(file, toLines(lines));
       else await appendLines(file, lines);
@@ -169,7 +182,7 @@ export class ActivityLog {
     }
     const parsed = parseLines(text);
     if (parsed) {
-      this.#entries = parsed.entries.slice(-this.#max);
+      for (const entry of parsed.entries.slice(-this.#max)) this.#keep(entry);
       this.#nextId = (this.#entries.at(-1)?.id ?? 0) + 1;
       this.#writtenId = this.#nextId - 1;
       this.#fileLines = parsed.lines;
@@ -233,6 +246,16 @@ function matches(entry: StoredEntry, filter: ActivityFilter): boolean {
   return (filter.clientId === undefined || entry.clientId === filter.clientId)
     && (filter.tool === undefined || entry.tool === filter.tool)
     && (filter.outcome === undefined || entry.outcome === filter.outcome);
+}
+
+// Adds (`by` 1) or removes (-1) one entry's call to its client's stats; a client with no kept calls is left out.
+function count(stats: Map<string, ClientActivityStats>, entry: StoredEntry, by: 1 | -1): void {
+  const current = stats.get(entry.clientId) ?? { calls: 0, errors: 0 };
+  current.calls += by;
+  if (entry.outcome !== 'ok') current.errors += by;
+  if (by === 1) current.lastActivityAt = entry.at;
+  if (current.calls === 0) stats.delete(entry.clientId);
+  else stats.set(entry.clientId, current);
 }
 
 function toView(entry: StoredEntry): ActivityEntryView {

@@ -44,6 +44,33 @@ describe('ActivityLog', () => {
     expect(Object.fromEntries(log.stats())).toEqual({ c1: { calls: 2, errors: 1, lastActivityAt: 2 }, c2: { calls: 1, errors: 1, lastActivityAt: 3 } });
   });
 
+  it('keeps the per-client counts exact while the oldest calls are dropped, and across a restart', async () => {
+    const file = tempFile();
+    const { log } = await ActivityLog.open({ file, maxEntries: 100 });
+    const outcomes = ['ok', 'error', 'denied'] as const;
+    for (let i = 0; i < 1000; i++) log.append(entry({ at: i, clientId: `c${(i * 7) % 5}`, outcome: outcomes[(i * 11) % 3] }));
+    const kept = log.list({ limit: 1000 });
+    expect(kept.map((view) => view.id)).toEqual(Array.from({ length: 100 }, (_, i) => 1000 - i));
+    const counted = new Map<string, { calls: number; errors: number; lastActivityAt?: number }>();
+    for (const view of [...kept].reverse()) {
+      const current = counted.get(view.clientId) ?? { calls: 0, errors: 0 };
+      counted.set(view.clientId, { calls: current.calls + 1, errors: current.errors + (view.outcome === 'ok' ? 0 : 1), lastActivityAt: Date.parse(view.at) });
+    }
+    expect(log.stats()).toEqual(counted);
+    await log.close();
+    const reopened = (await ActivityLog.open({ file, maxEntries: 100 })).log;
+    expect(reopened.stats()).toEqual(counted);
+    expect(reopened.list({ limit: 1000 })).toEqual(kept);
+  });
+
+  it('drops a client from the counts once none of its calls is kept', async () => {
+    const { log } = await ActivityLog.open({ maxEntries: 2 });
+    log.append(entry({ clientId: 'gone', outcome: 'error' }));
+    log.append(entry({ clientId: 'c1' }));
+    log.append(entry({ clientId: 'c1' }));
+    expect([...log.stats().keys()]).toEqual(['c1']);
+  });
+
   it('tells listeners about each appended call', async () => {
     const { log } = await ActivityLog.open({});
     const seen: number[] = [];
