@@ -40,17 +40,23 @@ export const clientTargets: readonly ClientTarget[] = [
     entry: (endpoint) => ({ url: endpoint }),
     snippet: jsonSnippet('mcpServers'),
     deeplink: (_endpoint, entry) => `cursor://anysphere.cursor-deeplink/mcp/install?name=${serverName}&config=${Buffer.from(JSON.stringify(entry)).toString('base64')}`,
+    // As Cursor's docs and vendors' guides describe it (Cursor cannot run here): the entry waits for a login there.
+    nextStep: { text: `Then open Cursor Settings → Tools & MCP and click "Needs login" next to ${serverName}: Cursor opens the sign-in in your browser.` },
   },
   {
     target: 'vscode', label: 'VS Code', format: 'json', entryPath: ['servers', serverName], auth: 'oauth',
     entry: (endpoint) => ({ type: 'http', url: endpoint }),
     snippet: jsonSnippet('servers'),
     deeplink: (_endpoint, entry) => `vscode:mcp/install?${encodeURIComponent(JSON.stringify({ name: serverName, ...entry }))}`,
+    // As VS Code's docs describe it (VS Code cannot run here): a server from the file starts when the user starts it.
+    nextStep: { text: `Then start it: MCP: List Servers → ${serverName} → Start Server (or Start above its entry in mcp.json), and let VS Code open your browser to sign in.` },
   },
   {
     target: 'windsurf', label: 'Windsurf', format: 'json', entryPath: ['mcpServers', serverName], auth: 'oauth',
     entry: (endpoint) => ({ serverUrl: endpoint }),
     snippet: jsonSnippet('mcpServers'),
+    // As Windsurf's docs describe it (Windsurf cannot run here): it reads mcp_config.json again on Refresh.
+    nextStep: { text: 'Then press Refresh in Windsurf Settings → Cascade → MCP Servers, and sign in when Windsurf asks.' },
   },
   {
     target: 'codex', label: 'Codex', format: 'toml', entryPath: ['mcp_servers', serverName], auth: 'oauth',
