@@ -5,6 +5,7 @@ import { parseSchemaSdl } from '../electron/core/graphql/parseSchemaSdl.ts';
 import { connectHttp } from './connectClient.ts';
 import { coreModules } from './coreModules.ts';
 import { generateOperations } from './generateOperations.ts';
+import { seedActivityLog } from './seedActivityLog.ts';
 import { startChild, type BenchChild } from './startChild.ts';
 import { summarize, type Summary } from './summarize.ts';
 
@@ -104,6 +105,7 @@ export async function benchGithubSchema(options: GithubSchemaOptions): Promise<G
   }
   const kept = { bundle: await freshCaches(options.dir), sources: await freshCaches(options.dir) };
   for (const core of coreNames) await measureColdStart(core, configPath, kept[core]); // leaves the caches a restart finds
+  for (const core of coreNames) await seedActivityLog(kept[core].dataDir); // and a day of use: the full activity log
   let ready: Ready | undefined;
   for (let run = 0; run < options.coldStarts; run += 1) {
     for (const core of coreNames) {
@@ -177,6 +179,7 @@ function startCoreChild(core: Core, configPath: string, caches: Caches): BenchCh
 async function measureIdleMemory(configPath: string, dir: string, runs: number): Promise<GithubSchemaResult['idle']> {
   const caches = await Promise.all(Array.from({ length: runs }, () => freshCaches(dir)));
   const coldStarts = await Promise.all(caches.map((each) => measureIdleChild(configPath, each)));
+  await Promise.all(caches.map((each) => seedActivityLog(each.dataDir)));
   const restarts = await Promise.all(caches.map((each) => measureIdleChild(configPath, each)));
   return { coldStarts, restarts };
 }

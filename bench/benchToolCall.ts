@@ -2,11 +2,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ActivityLog } from '../electron/core/activity/ActivityLog.ts';
 import { demoSchemaFiles } from '../electron/core/demo/demoApis.ts';
 import { defaultDataDir } from '../electron/core/store/defaultDataDir.ts';
 import { connectHttp, connectStdio } from './connectClient.ts';
 import { coreModules } from './coreModules.ts';
+import { seedActivityLog } from './seedActivityLog.ts';
 import { startChild, type BenchChild } from './startChild.ts';
 import { measureInterleaved, type ContenderResult } from './summarize.ts';
 
@@ -159,19 +159,6 @@ async function startGateway(dir: string, upstreamUrl: string, options = { dataDi
   const child = startChild(path.join(here, 'runCore.ts'), [configPath, options.dataDir, coreModules.bundle], ['--max-semi-space-size=8', ...options.nodeArgs]);
   const ready = await child.next<{ event: string; endpoint: string; key?: string }>('ready');
   return { child, endpoint: ready.endpoint, key: ready.key };
-}
-
-/**
- * Fills the gateway's activity log to its bound (10,000 calls) before it starts, as it is in an app used for a day or
- * more: every later call then also drops the oldest entry, and the log's memory no longer grows during (f).
- */
-async function seedActivityLog(dataDir: string): Promise<void> {
-  const { log } = await ActivityLog.open({ file: path.join(dataDir, 'activity.jsonl'), writeDelayMs: 60_000 });
-  const start = Date.now() - 10_000 * 1000;
-  for (let i = 0; i < 10_000; i++) {
-    log.append({ at: start + i * 1000, clientId: `earlier-${i % 3}`, clientName: 'An earlier client', tool: 'BenchTasks', api: 'tasks', durationMs: 2, outcome: i % 50 ? 'ok' : 'error', error: i % 50 ? undefined : 'The API answered 502.' });
-  }
-  await log.close();
 }
 
 async function postDirect(url: string): Promise<boolean> {
