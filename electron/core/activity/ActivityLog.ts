@@ -180,9 +180,9 @@ export class ActivityLog {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
-    const parsed = parseLines(text);
+    const parsed = parseLines(text, this.#max);
     if (parsed) {
-      for (const entry of parsed.entries.slice(-this.#max)) this.#keep(entry);
+      for (const entry of parsed.entries) this.#keep(entry);
       this.#nextId = (this.#entries.at(-1)?.id ?? 0) + 1;
       this.#writtenId = this.#nextId - 1;
       this.#fileLines = parsed.lines;
@@ -197,18 +197,37 @@ export class ActivityLog {
   }
 }
 
-/** The entries of a JSON-lines file; a broken last line (cut by a crash) is dropped, any other one fails the file. */
-function parseLines(text: string): { entries: StoredEntry[]; lines: number; cut: boolean } | undefined {
-  const lines = text.split('\n');
+/**
+ * The last `keep` entries of a JSON-lines file, and how many lines it has. Only those lines are parsed: the file holds
+ * up to twice as many until its next rewrite, and a restart should not pay for the ones it drops. A broken last line
+ * (cut by a crash) is dropped; any other broken line among them fails the file.
+ */
+function parseLines(text: string, keep: number): { entries: StoredEntry[]; lines: number; cut: boolean } | undefined {
+  const start = startOfLastLines(text, keep + 1); // one more, in case the last one was cut
+  const lines = text.slice(start).split('\n');
   if (lines.at(-1) === '') lines.pop();
+  const total = countNewlines(text, start) + lines.length;
   const entries: StoredEntry[] = [];
   for (const [index, line] of lines.entries()) {
     const entry = parseLine(line);
     if (entry && (entries.length === 0 || entry.id > entries.at(-1)!.id)) entries.push(entry);
-    else if (index === lines.length - 1 && !text.endsWith('\n')) return { entries, lines: lines.length, cut: true };
+    else if (index === lines.length - 1 && !text.endsWith('\n')) return { entries: entries.slice(-keep), lines: total, cut: true };
     else return undefined;
   }
-  return { entries, lines: lines.length, cut: false };
+  return { entries: entries.slice(-keep), lines: total, cut: false };
+}
+
+// Where the last `count` lines of `text` begin (0 when it has no more than that).
+function startOfLastLines(text: string, count: number): number {
+  let at = text.endsWith('\n') ? text.length - 1 : text.length;
+  for (let found = 0; found < count && at > 0; found++) at = text.lastIndexOf('\n', at - 1);
+  return at > 0 ? at + 1 : 0;
+}
+
+function countNewlines(text: string, end: number): number {
+  let count = 0;
+  for (let at = text.indexOf('\n'); at !== -1 && at < end; at = text.indexOf('\n', at + 1)) count++;
+  return count;
 }
 
 function parseLine(line: string): StoredEntry | undefined {

@@ -143,6 +143,20 @@ describe('ActivityLog', () => {
     expect((await ActivityLog.open({ file, maxEntries: 3 })).log.list().map((view) => view.tool)).toEqual(['g', 'f', 'e']);
   });
 
+  it('loads only the calls it keeps from a file that holds more, and still rewrites the file at twice the bound', async () => {
+    const file = tempFile();
+    mkdirSync(path.dirname(file), { recursive: true });
+    const line = (id: number) => JSON.stringify({ id, ...entry({ tool: `t${id}` }) });
+    // An older line the log no longer keeps is not even parsed: a broken one there does not cost the kept ones.
+    writeFileSync(file, ['not json', ...[1, 2, 3, 4, 5, 6].map(line)].join('\n') + '\n');
+    const { log, problem } = await ActivityLog.open({ file, maxEntries: 3 });
+    expect(problem).toBeUndefined();
+    expect(log.list().map((view) => view.tool)).toEqual(['t6', 't5', 't4']);
+    log.append(entry({ tool: 't7' })); // 7 lines + 1 > 2 x 3: the file is rewritten with the kept three
+    await log.close();
+    expect(readFileSync(file, 'utf8').split('\n').filter(Boolean).map((text) => JSON.parse(text).tool)).toEqual(['t5', 't6', 't7']);
+  });
+
   it('drops a last line cut by a crash and keeps the rest, then writes cleanly after it', async () => {
     const file = tempFile();
     const first = await ActivityLog.open({ file });
