@@ -247,7 +247,7 @@ export interface ClientSetupView {
   deeplink?: string;
   /** Whether this client connects by OAuth (only the URL is written) or by the bridge / an access key. */
   auth: 'oauth' | 'bridge' | 'key';
-  /** What the user does once the entry is written, when the client does not connect by itself (a command to run). */
+  /** What is left for the user once the entry is written (sign in, start, refresh or restart the client), with the command when there is one to run. */
   nextStep?: { text: string; command?: string };
   /** A client-specific setting worth knowing about (plain text). */
   tip?: string;
